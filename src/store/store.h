@@ -1,0 +1,108 @@
+// Store: hop's durable state, behind one interface with a SQLite and a PostgreSQL implementation.
+//
+// The store keeps links and their click counts per minute, hour and day (see core/click_windows.h) and the
+// all-time totals on each link. It is the only layer that talks to a database; the service above it owns
+// caching and click batching. One contract test suite (tests/store) runs against every implementation, so
+// the two cannot drift apart.
+//
+// Thread-safety: every method may be called concurrently from any thread without external locking.
+// Durability: a method that changes state has committed it when it returns Ok; a crash of the process
+// after that loses nothing. Errors: kStoreUnavailable when the database cannot be reached or is busy past
+// its timeout, kInternal for anything the database reports that the caller could not have caused.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/click.h"
+#include "core/click_windows.h"
+#include "core/link.h"
+#include "core/status.h"
+
+namespace hop {
+
+// A page request for ListLinks: newest first, keyset pagination on the link id.
+struct LinkQuery {
+  int limit = 50;                           // REQUIRES: 1..1000
+  std::optional<int64_t> before_id;         // only links with id < before_id (the cursor)
+  std::optional<std::string> text;          // substring of code, url or title (case-insensitive ASCII)
+  std::optional<std::string> tag;           // exact tag
+};
+
+struct LinkPage {
+  std::vector<Link> links;
+  std::optional<int64_t> next_before_id;    // set when more links may follow
+};
+
+// Click counts of one link: the all-time totals and one sum per requested minute span, read in one
+// snapshot so that nested spans can never disagree.
+struct ClickTotals {
+  int64_t total = 0;
+  int64_t bot_total = 0;
+  std::vector<int64_t> span_sums;  // human clicks, in the order of the spans asked for
+};
+
+// Human clicks of one bucket; series are sparse, the service fills the gaps with zeros.
+struct BucketCount {
+  int64_t bucket;
+  int64_t clicks;
+};
+
+class Store {
+ public:
+  Store() = default;
+  Store(const Store&) = delete;
+  Store& operator=(const Store&) = delete;
+  virtual ~Store() = default;
+
+  // Brings the schema to the newest version; idempotent, safe to run from several processes at once.
+  virtual Status Migrate() = 0;
+
+  // Ok when the database answers a trivial query now.
+  virtual Status Ping() = 0;
+
+  // Inserts a link with created_at = updated_at = `now` and returns it with its id.
+  // kAliasTaken when a link with `code` exists.
+  virtual Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) = 0;
+
+  // kNotFound when no link has `code`.
+  virtual Result<Link> FindLink(std::string_view code) = 0;
+
+  // Applies `patch` (REQUIRES: validated) and sets updated_at = `now`. kNotFound when no link has `code`.
+  virtual Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) = 0;
+
+  // Deletes the link and all its click counts. kNotFound when no link has `code`.
+  virtual Status DeleteLink(std::string_view code) = 0;
+
+  virtual Result<LinkPage> ListLinks(const LinkQuery& query) = 0;
+
+  // Atomically grants one visit to a link that has max_visits: true and visits+1 when visits < max_visits,
+  // false (nothing changed) when exhausted. Links without max_visits always get true. kNotFound if gone.
+  virtual Result<bool> ClaimVisit(int64_t link_id) = 0;
+
+  // Adds the clicks to the minute, hour and day buckets and to the links' totals, all in one transaction.
+  // Clicks of links that no longer exist are dropped. REQUIRES: at most one entry per (link_id, minute).
+  virtual Status AddClicks(std::span<const MinuteClicks> clicks) = 0;
+
+  // Totals of `link_id` and the human clicks within each span. kNotFound when the link does not exist.
+  virtual Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) = 0;
+
+  // Non-zero buckets of `granularity` numbered first..last (inclusive), ascending.
+  virtual Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
+                                                           int64_t first, int64_t last) = 0;
+
+  // Deletes minute buckets older than `minute_before` and hour buckets older than `hour_before`.
+  virtual Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) = 0;
+};
+
+// Opens the store named by `spec`: "sqlite:PATH" or "postgres://..." / "postgresql://...".
+// kInvalidRequest for an unknown scheme, kStoreUnavailable when the database cannot be opened.
+// The schema is not touched: call Migrate().
+Result<std::unique_ptr<Store>> OpenStore(std::string_view spec);
+
+}  // namespace hop
