@@ -1,0 +1,139 @@
+// The SQLite schema, version by version, and the loop that applies it.
+//
+// A released step is never edited: a schema change is a new step at the end of kMigrations.
+#include "store/sqlite/sqlite_migrations.h"
+
+#include <optional>
+#include <span>
+#include <string>
+
+#include "store/sqlite/sqlite_transaction.h"
+
+namespace hop {
+namespace {
+
+struct Migration {
+  int64_t version;
+  const char* sql;
+};
+
+// Version 1: links, their tags, and click counts per minute, hour and day.
+//
+// AUTOINCREMENT keeps SQLite from reusing the id of the newest link after it is deleted: clicks
+// still in flight in the pipeline, and caches, refer to links by id, and must never land on a new
+// link. link_tags duplicates the tags of the JSON column as rows so that a tag filter is an index
+// range. The click tables are WITHOUT ROWID: the (link_id, bucket) key is the table, so a span sum
+// reads one contiguous range. The by-bucket indexes let pruning delete old buckets without scanning
+// all of them. Everything that refers to a link is deleted with it (ON DELETE CASCADE,
+// foreign_keys=ON).
+constexpr const char* kVersion1 = R"sql(
+CREATE TABLE links (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  code            TEXT    NOT NULL UNIQUE,
+  url             TEXT    NOT NULL,
+  title           TEXT,
+  tags            TEXT    NOT NULL DEFAULT '[]',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  expires_at      INTEGER,
+  max_visits      INTEGER,
+  visits          INTEGER NOT NULL DEFAULT 0,
+  redirect_status INTEGER NOT NULL DEFAULT 302,
+  forward_query   INTEGER NOT NULL DEFAULT 0,
+  disabled        INTEGER NOT NULL DEFAULT 0,
+  total_clicks    INTEGER NOT NULL DEFAULT 0,
+  bot_clicks      INTEGER NOT NULL DEFAULT 0
+);
+
+CREATE TABLE link_tags (
+  tag     TEXT    NOT NULL,
+  link_id INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  PRIMARY KEY (tag, link_id)
+) WITHOUT ROWID;
+CREATE INDEX link_tags_by_link ON link_tags(link_id);
+
+CREATE TABLE clicks_minute (
+  link_id    INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  bucket     INTEGER NOT NULL,
+  clicks     INTEGER NOT NULL,
+  bot_clicks INTEGER NOT NULL,
+  PRIMARY KEY (link_id, bucket)
+) WITHOUT ROWID;
+CREATE INDEX clicks_minute_by_bucket ON clicks_minute(bucket);
+
+CREATE TABLE clicks_hour (
+  link_id    INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  bucket     INTEGER NOT NULL,
+  clicks     INTEGER NOT NULL,
+  bot_clicks INTEGER NOT NULL,
+  PRIMARY KEY (link_id, bucket)
+) WITHOUT ROWID;
+CREATE INDEX clicks_hour_by_bucket ON clicks_hour(bucket);
+
+CREATE TABLE clicks_day (
+  link_id    INTEGER NOT NULL REFERENCES links(id) ON DELETE CASCADE,
+  bucket     INTEGER NOT NULL,
+  clicks     INTEGER NOT NULL,
+  bot_clicks INTEGER NOT NULL,
+  PRIMARY KEY (link_id, bucket)
+) WITHOUT ROWID;
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kVersion1},
+};
+
+Status CheckNotNewer(SqliteConnection& writer) {
+  Result<SqliteStatement> newest = writer.Prepare("SELECT max(version) FROM schema_migrations");
+  if (!newest.ok()) return newest.status();
+  Result<bool> row = newest.value().Step();
+  if (!row.ok()) return row.status();
+  int64_t known = std::span(kMigrations).back().version;
+  std::optional<int64_t> version = newest.value().OptionalInt(0);
+  if (version && *version > known) {
+    return Status::Error(ErrorCode::kInternal,
+                         "the database has schema version " + std::to_string(*version) +
+                             ", newer than this hop's " + std::to_string(known) +
+                             "; run a hop at least as new as the one that migrated it");
+  }
+  return Status::Ok();
+}
+
+Result<bool> IsApplied(SqliteConnection& writer, int64_t version) {
+  Result<SqliteStatement> applied =
+      writer.Prepare("SELECT 1 FROM schema_migrations WHERE version = ?");
+  if (!applied.ok()) return applied.status();
+  return applied.value().Bind(version).Step();
+}
+
+Status Apply(SqliteConnection& writer, const Migration& migration) {
+  SqliteTransaction transaction(writer);
+  if (Status s = transaction.Begin(SqliteTransaction::Mode::kWrite); !s.ok()) return s;
+  Result<bool> applied = IsApplied(writer, migration.version);
+  if (!applied.ok()) return applied.status();
+  if (applied.value()) return Status::Ok();  // an earlier run, maybe in another process, applied it
+  if (Status s = writer.Execute(migration.sql); !s.ok()) return s;
+  Result<SqliteStatement> record = writer.Prepare(
+      "INSERT INTO schema_migrations (version, applied_at) "
+      "VALUES (?, CAST(strftime('%s', 'now') AS INTEGER) * 1000)");
+  if (!record.ok()) return record.status();
+  if (Status s = record.value().Bind(migration.version).Run(); !s.ok()) return s;
+  return transaction.Commit();
+}
+
+}  // namespace
+
+Status MigrateSqlite(SqliteConnection& writer) {
+  if (Status s = writer.Execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
+                                "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = CheckNotNewer(writer); !s.ok()) return s;
+  for (const Migration& migration : kMigrations) {
+    if (Status s = Apply(writer, migration); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace hop

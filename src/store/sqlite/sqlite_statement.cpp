@@ -1,0 +1,82 @@
+// SqliteStatement: binding, stepping and reading columns of a borrowed prepared statement.
+#include "store/sqlite/sqlite_statement.h"
+
+#include <sqlite3.h>
+
+#include "store/sqlite/sqlite_status.h"
+
+namespace hop {
+
+SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
+    : db_(other.db_),
+      stmt_(other.stmt_),
+      bind_error_(other.bind_error_),
+      last_error_(other.last_error_) {
+  other.stmt_ = nullptr;
+}
+
+SqliteStatement::~SqliteStatement() {
+  if (stmt_ == nullptr) return;
+  // Reset releases the statement's read snapshot; without it a cached SELECT would pin the WAL.
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+void SqliteStatement::Check(int rc) {
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+}
+
+void SqliteStatement::BindOne(int index, int64_t value) {
+  Check(sqlite3_bind_int64(stmt_, index, value));
+}
+
+void SqliteStatement::BindOne(int index, std::string_view value) {
+  Check(
+      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+}
+
+void SqliteStatement::BindOne(int index, std::nullopt_t) { Check(sqlite3_bind_null(stmt_, index)); }
+
+Result<bool> SqliteStatement::Step() {
+  if (bind_error_ != 0) {
+    last_error_ = bind_error_;
+    return SqliteError(db_, bind_error_, "bind");
+  }
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  last_error_ = rc;
+  return SqliteError(db_, rc, "statement");
+}
+
+Status SqliteStatement::Run() {
+  for (;;) {
+    Result<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::Ok();
+  }
+}
+
+bool SqliteStatement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+int64_t SqliteStatement::Int(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+std::string SqliteStatement::Text(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
+}
+
+std::optional<int64_t> SqliteStatement::OptionalInt(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
+}
+
+std::optional<std::string> SqliteStatement::OptionalText(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Text(column);
+}
+
+}  // namespace hop

@@ -1,0 +1,75 @@
+// SqliteStatement: one use of a prepared statement from a connection's cache.
+//
+// Statements are prepared once per connection and reused (see sqlite_connection.h); a
+// SqliteStatement borrows one for a single execution and resets it when it goes out of scope, so
+// the next user finds it unbound and ready. Values are always bound as parameters, never spliced
+// into SQL text.
+//
+// Not thread-safe: it belongs to the thread that holds its connection.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "core/status.h"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace hop {
+
+class SqliteStatement {
+ public:
+  SqliteStatement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
+  SqliteStatement(SqliteStatement&& other) noexcept;
+  SqliteStatement(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(const SqliteStatement&) = delete;
+  SqliteStatement& operator=(SqliteStatement&&) = delete;
+  ~SqliteStatement();
+
+  // Binds the values to parameters 1, 2, ... in order. A failure to bind is reported by Step or
+  // Run.
+  template <typename... Values>
+  SqliteStatement& Bind(const Values&... values) {
+    int index = 1;
+    (BindOne(index++, values), ...);
+    return *this;
+  }
+
+  // Advances to the next row: true when one is ready for the column getters, false when there are
+  // no more. kStoreUnavailable / kInternal as SqliteError decides.
+  Result<bool> Step();
+  // Steps to completion, for statements that return no rows.
+  Status Run();
+  // The extended result code of the last failed Step or Run, to tell constraint violations apart.
+  int last_error() const { return last_error_; }
+
+  int64_t Int(int column) const;
+  std::string Text(int column) const;
+  std::optional<int64_t> OptionalInt(int column) const;
+  std::optional<std::string> OptionalText(int column) const;
+
+ private:
+  void BindOne(int index, int64_t value);
+  void BindOne(int index, std::string_view value);
+  void BindOne(int index, std::nullopt_t);
+  template <typename T>
+  void BindOne(int index, const std::optional<T>& value) {
+    if (value) {
+      BindOne(index, *value);
+    } else {
+      BindOne(index, std::nullopt);
+    }
+  }
+  void Check(int rc);
+  bool IsNull(int column) const;
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_;  // owned by the connection's cache; null after a move
+  int bind_error_ = 0;
+  int last_error_ = 0;
+};
+
+}  // namespace hop

@@ -1,0 +1,31 @@
+// SqliteStore: opening the database, migrating it, and answering health checks.
+#include "store/sqlite/sqlite_store.h"
+
+#include "store/sqlite/sqlite_migrations.h"
+
+namespace hop {
+
+Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
+                                               const SqliteStoreOptions& options) {
+  Result<std::unique_ptr<SqliteConnectionPool>> pool =
+      SqliteConnectionPool::Open(path, options.busy_timeout);
+  if (!pool.ok()) return pool.status();
+  return std::unique_ptr<Store>(new SqliteStore(std::move(pool).value()));
+}
+
+Status SqliteStore::Migrate() {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  return MigrateSqlite(*writer);
+}
+
+Status SqliteStore::Ping() {
+  Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
+  if (!reader.ok()) return reader.status();
+  // Reading the schema, not just "SELECT 1", makes SQLite touch the file: a database that was
+  // deleted, locked exclusively or made unreadable fails here.
+  Result<SqliteStatement> stmt = reader.value()->Prepare("SELECT count(*) FROM sqlite_schema");
+  if (!stmt.ok()) return stmt.status();
+  return stmt.value().Run();
+}
+
+}  // namespace hop

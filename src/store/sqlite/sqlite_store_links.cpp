@@ -1,0 +1,180 @@
+// SqliteStore: creating, reading, changing, listing and deleting links, and claiming visits.
+#include <sqlite3.h>
+
+#include <limits>
+
+#include "store/like_pattern.h"
+#include "store/link_patch.h"
+#include "store/sqlite/sqlite_link_rows.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_transaction.h"
+#include "store/tags_json.h"
+
+namespace hop {
+namespace {
+
+using Mode = SqliteTransaction::Mode;
+
+std::optional<int64_t> ToMillis(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return ToUnixMillis(*t);
+}
+
+// Inserts the row of a new link; kAliasTaken when its code exists (the only UNIQUE constraint on
+// it).
+Result<int64_t> InsertLink(SqliteConnection& writer, std::string_view code,
+                           const LinkFields& fields, TimePoint now) {
+  Result<SqliteStatement> insert = writer.Prepare(
+      "INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, max_visits, "
+      "redirect_status, forward_query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+  if (!insert.ok()) return insert.status();
+  SqliteStatement& stmt = insert.value();
+  stmt.Bind(code, fields.url, fields.title, EncodeTags(fields.tags), ToUnixMillis(now),
+            ToUnixMillis(now), ToMillis(fields.expires_at), fields.max_visits,
+            int64_t{fields.redirect_status}, int64_t{fields.forward_query});
+  if (Status s = stmt.Run(); !s.ok()) {
+    if (stmt.last_error() != SQLITE_CONSTRAINT_UNIQUE) return s;
+    return Status::Error(ErrorCode::kAliasTaken,
+                         "the alias \"" + std::string(code) + "\" is already taken");
+  }
+  return writer.last_insert_id();
+}
+
+// Writes back every column a patch can change.
+Status WritePatchedLink(SqliteConnection& writer, const Link& link) {
+  Result<SqliteStatement> update = writer.Prepare(
+      "UPDATE links SET url = ?, title = ?, tags = ?, expires_at = ?, max_visits = ?, "
+      "redirect_status = ?, forward_query = ?, disabled = ?, updated_at = ? WHERE id = ?");
+  if (!update.ok()) return update.status();
+  const LinkFields& fields = link.fields;
+  return update.value()
+      .Bind(fields.url, fields.title, EncodeTags(fields.tags), ToMillis(fields.expires_at),
+            fields.max_visits, int64_t{fields.redirect_status}, int64_t{fields.forward_query},
+            int64_t{link.disabled}, ToUnixMillis(link.updated_at), link.id)
+      .Run();
+}
+
+// Reads one page of rows plus one more, which only tells whether another page follows.
+Result<LinkPage> ReadPage(SqliteStatement& stmt, int limit) {
+  LinkPage page;
+  for (;;) {
+    Result<bool> row = stmt.Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    if (static_cast<int>(page.links.size()) == limit) {
+      page.next_before_id = page.links.back().id;
+      break;
+    }
+    Result<Link> link = ReadLinkRow(stmt);
+    if (!link.ok()) return link.status();
+    page.links.push_back(std::move(link).value());
+  }
+  return page;
+}
+
+}  // namespace
+
+Result<Link> SqliteStore::CreateLink(std::string_view code, const LinkFields& fields,
+                                     TimePoint now) {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  SqliteTransaction transaction(*writer);
+  if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  Result<int64_t> id = InsertLink(*writer, code, fields, now);
+  if (!id.ok()) return id.status();
+  if (Status s = ReplaceLinkTags(*writer, id.value(), fields.tags); !s.ok()) return s;
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  Link link;
+  link.id = id.value();
+  link.code = std::string(code);
+  link.fields = fields;
+  link.created_at = now;
+  link.updated_at = now;
+  return link;
+}
+
+Result<Link> SqliteStore::FindLink(std::string_view code) {
+  Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
+  if (!reader.ok()) return reader.status();
+  return FindLinkByCode(*reader.value(), code);
+}
+
+Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  // Read, patch and write back under the write lock: no other writer, in this process or another,
+  // can change the link in between, so the answer is exactly what was stored.
+  SqliteTransaction transaction(*writer);
+  if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  Result<Link> link = FindLinkByCode(*writer, code);
+  if (!link.ok()) return link.status();
+  ApplyLinkPatch(patch, now, link.value());
+  if (Status s = WritePatchedLink(*writer, link.value()); !s.ok()) return s;
+  if (patch.tags) {
+    if (Status s = ReplaceLinkTags(*writer, link.value().id, *patch.tags); !s.ok()) return s;
+  }
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  return link;
+}
+
+Status SqliteStore::DeleteLink(std::string_view code) {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  // One statement, so one implicit transaction: the foreign keys' ON DELETE CASCADE removes the
+  // link's tag rows and click buckets together with it.
+  Result<SqliteStatement> stmt = writer->Prepare("DELETE FROM links WHERE code = ?");
+  if (!stmt.ok()) return stmt.status();
+  if (Status s = stmt.value().Bind(code).Run(); !s.ok()) return s;
+  if (writer->changes() == 0) return LinkNotFound(code);
+  return Status::Ok();
+}
+
+Result<LinkPage> SqliteStore::ListLinks(const LinkQuery& query) {
+  if (query.limit < 1 || query.limit > 1000) {
+    return Status::Error(ErrorCode::kInvalidRequest, "limit must be between 1 and 1000");
+  }
+  // Without a cursor the bound is past every id, so the query is one keyset range either way.
+  int64_t before_id = query.before_id.value_or(std::numeric_limits<int64_t>::max());
+  std::optional<std::string> pattern;
+  if (query.text) pattern = SubstringLikePattern(*query.text);
+  // LIKE is case-insensitive for ASCII in SQLite, as the contract asks. A tag filter walks
+  // link_tags' (tag, link_id) key instead of every link, so a rare tag costs what its links cost.
+  static const std::string all = SelectLinks(
+      "FROM links WHERE id < ?1 AND (?2 IS NULL OR code LIKE ?2 ESCAPE '\\' OR "
+      "url LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\') ORDER BY id DESC LIMIT ?3");
+  static const std::string tagged = SelectLinks(
+      "FROM link_tags JOIN links ON links.id = link_tags.link_id "
+      "WHERE link_tags.tag = ?4 AND link_tags.link_id < ?1 AND (?2 IS NULL OR code LIKE ?2 "
+      "ESCAPE '\\' OR url LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\') "
+      "ORDER BY link_tags.link_id DESC LIMIT ?3");
+  Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
+  if (!reader.ok()) return reader.status();
+  Result<SqliteStatement> stmt = reader.value()->Prepare(query.tag ? tagged : all);
+  if (!stmt.ok()) return stmt.status();
+  int64_t fetch = int64_t{query.limit} + 1;
+  if (query.tag) {
+    stmt.value().Bind(before_id, pattern, fetch, *query.tag);
+  } else {
+    stmt.value().Bind(before_id, pattern, fetch);
+  }
+  return ReadPage(stmt.value(), query.limit);
+}
+
+Result<bool> SqliteStore::ClaimVisit(int64_t link_id) {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  // The condition and the increment are one statement, so two claims can never both take the last
+  // visit, whichever process they come from.
+  Result<SqliteStatement> claim = writer->Prepare(
+      "UPDATE links SET visits = visits + 1 "
+      "WHERE id = ? AND (max_visits IS NULL OR visits < max_visits)");
+  if (!claim.ok()) return claim.status();
+  if (Status s = claim.value().Bind(link_id).Run(); !s.ok()) return s;
+  if (writer->changes() == 1) return true;
+  Result<SqliteStatement> exists = writer->Prepare("SELECT 1 FROM links WHERE id = ?");
+  if (!exists.ok()) return exists.status();
+  Result<bool> row = exists.value().Bind(link_id).Step();
+  if (!row.ok()) return row.status();
+  if (!row.value()) {
+    return Status::Error(ErrorCode::kNotFound, "no link has the id " + std::to_string(link_id));
+  }
+  return false;
+}
+
+}  // namespace hop

@@ -1,0 +1,222 @@
+// The store contract on SQLite, and what only SQLite has: a file that outlives the process, other
+// processes on the same file, and the lock they can hold.
+#include <sqlite3.h>
+#include <stdlib.h>
+
+#include <atomic>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "store/sqlite/sqlite_store.h"
+#include "store_contract.h"
+#include "store_test_support.h"
+
+namespace hop {
+namespace {
+
+namespace fs = std::filesystem;
+using std::chrono::milliseconds;
+
+// A directory for this test process's databases, removed with everything in it at exit.
+class TempDirectory {
+ public:
+  TempDirectory() {
+    std::string pattern = (fs::temp_directory_path() / "hop-store-test-XXXXXX").string();
+    if (mkdtemp(pattern.data()) == nullptr) throw std::runtime_error("mkdtemp failed");
+    path_ = pattern;
+  }
+  ~TempDirectory() {
+    std::error_code ignored;
+    fs::remove_all(path_, ignored);
+  }
+  const fs::path& path() const { return path_; }
+
+ private:
+  fs::path path_;
+};
+
+// A new database file path, unique within the process.
+std::string FreshPath() {
+  static TempDirectory directory;
+  static std::atomic<int> counter = 0;
+  return (directory.path() / ("store-" + std::to_string(counter++) + ".db")).string();
+}
+
+std::unique_ptr<Store> OpenMigrated(const std::string& path,
+                                    const SqliteStoreOptions& options = {}) {
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(path, options);
+  if (!store.ok()) {
+    ADD_FAILURE() << store.status().detail();
+    return nullptr;
+  }
+  if (Status s = store.value()->Migrate(); !s.ok()) {
+    ADD_FAILURE() << s.detail();
+    return nullptr;
+  }
+  return std::move(store).value();
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
+                         ::testing::Values(StoreFactory{"Sqlite",
+                                                        [] { return OpenMigrated(FreshPath()); }}),
+                         FactoryName);
+
+// A plain SQLite connection of its own, standing in for another process on the same file.
+class OtherConnection {
+ public:
+  explicit OtherConnection(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
+  ~OtherConnection() { sqlite3_close(db_); }
+  ::testing::AssertionResult Execute(const char* sql) {
+    char* error = nullptr;
+    if (sqlite3_exec(db_, sql, nullptr, nullptr, &error) == SQLITE_OK) {
+      return ::testing::AssertionSuccess();
+    }
+    ::testing::AssertionResult failure = ::testing::AssertionFailure() << error;
+    sqlite3_free(error);
+    return failure;
+  }
+  std::string QueryText(const char* sql) {
+    sqlite3_stmt* stmt = nullptr;
+    std::string text;
+    sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
+    if (sqlite3_step(stmt) == SQLITE_ROW) {
+      text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
+    }
+    sqlite3_finalize(stmt);
+    return text;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+};
+
+TEST(SqliteStore, DataSurvivesReopening) {
+  std::string path = FreshPath();
+  int64_t id = 0;
+  {
+    std::unique_ptr<Store> store = OpenMigrated(path);
+    ASSERT_NE(store, nullptr);
+    id = Must(store->CreateLink("durable", UrlFields("https://example.com/"), kNow)).id;
+    MinuteClicks batch[] = {Humans(id, kNowMinute, 4)};
+    ASSERT_TRUE(IsOk(store->AddClicks(batch)));
+  }
+  std::unique_ptr<Store> reopened = OpenMigrated(path);
+  ASSERT_NE(reopened, nullptr);
+  EXPECT_EQ(Must(reopened->FindLink("durable")).id, id);
+  const MinuteSpan day[] = {WindowEndingAt(kNowMinute, kLast24hMinutes)};
+  EXPECT_EQ(Must(reopened->ReadClickTotals(id, day)).span_sums, std::vector<int64_t>{4});
+}
+
+TEST(SqliteStore, DatabaseIsInWalMode) {
+  std::string path = FreshPath();
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  EXPECT_EQ(OtherConnection(path).QueryText("PRAGMA journal_mode"), "wal");
+}
+
+TEST(SqliteStore, OpenStoreCreatesMissingDirectories) {
+  std::string path = FreshPath() + ".d/nested/hop.db";
+  Result<std::unique_ptr<Store>> store = OpenStore("sqlite:" + path);
+  ASSERT_TRUE(IsOk(store));
+  EXPECT_TRUE(IsOk(store.value()->Migrate()));
+  EXPECT_TRUE(fs::exists(path));
+}
+
+TEST(SqliteStore, OpenStoreRefusesUnknownSchemesAndEmptyPaths) {
+  EXPECT_TRUE(FailsWith(OpenStore("mysql://localhost/hop"), ErrorCode::kInvalidRequest));
+  EXPECT_TRUE(FailsWith(OpenStore("hop.db"), ErrorCode::kInvalidRequest));
+  EXPECT_TRUE(FailsWith(OpenStore("sqlite:"), ErrorCode::kInvalidRequest));
+}
+
+TEST(SqliteStore, OpenStoreOnUnusablePathIsUnavailable) {
+  std::string file = FreshPath() + ".file";
+  std::ofstream(file) << "not a directory";
+  EXPECT_TRUE(FailsWith(OpenStore("sqlite:" + file + "/hop.db"), ErrorCode::kStoreUnavailable));
+  EXPECT_TRUE(FailsWith(OpenSqliteStore(file + "/hop.db"), ErrorCode::kStoreUnavailable));
+}
+
+TEST(SqliteStore, WritesPastTheBusyTimeoutAreUnavailableWhileReadsGoOn) {
+  std::string path = FreshPath();
+  SqliteStoreOptions options;
+  options.busy_timeout = milliseconds(50);
+  std::unique_ptr<Store> store = OpenMigrated(path, options);
+  ASSERT_NE(store, nullptr);
+  Link link = Must(store->CreateLink("locked", UrlFields("https://example.com/"), kNow));
+
+  OtherConnection other(path);
+  ASSERT_TRUE(other.Execute("BEGIN IMMEDIATE"));
+  Result<Link> blocked = store->CreateLink("blocked", UrlFields("https://example.com/"), kNow);
+  EXPECT_TRUE(FailsWith(blocked, ErrorCode::kStoreUnavailable));
+  MinuteClicks batch[] = {Humans(link.id, kNowMinute, 1)};
+  EXPECT_TRUE(FailsWith(store->AddClicks(batch), ErrorCode::kStoreUnavailable));
+  EXPECT_TRUE(IsOk(store->FindLink("locked")));  // WAL: readers do not wait for the writer
+  EXPECT_TRUE(IsOk(store->Ping()));
+  ASSERT_TRUE(other.Execute("COMMIT"));
+
+  EXPECT_TRUE(IsOk(store->CreateLink("blocked", UrlFields("https://example.com/"), kNow)));
+  EXPECT_TRUE(IsOk(store->AddClicks(batch)));
+}
+
+TEST(SqliteStore, StoresOnOneFileMigrateAtOnceAndShareTheirWrites) {
+  std::string path = FreshPath();
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < 4; ++i) stores.push_back(Must(OpenSqliteStore(path)));
+  std::atomic<int> failures = 0;
+  std::vector<std::thread> threads;
+  for (auto& store : stores) {
+    threads.emplace_back([&store, &failures] {
+      if (!store->Migrate().ok()) ++failures;
+    });
+  }
+  for (std::thread& thread : threads) thread.join();
+  ASSERT_EQ(failures, 0);
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "1");
+
+  LinkFields fields = UrlFields("https://example.com/");
+  fields.max_visits = 3;
+  int64_t id = Must(stores[0]->CreateLink("shared", fields, kNow)).id;
+  EXPECT_TRUE(FailsWith(stores[1]->CreateLink("shared", fields, kNow), ErrorCode::kAliasTaken));
+  int granted = 0;
+  for (auto& store : stores) granted += Must(store->ClaimVisit(id)) ? 1 : 0;
+  EXPECT_EQ(granted, 3);
+  EXPECT_EQ(Must(stores[3]->FindLink("shared")).visits, 3);
+}
+
+TEST(SqliteStore, MigrateRefusesASchemaNewerThanItKnows) {
+  std::string path = FreshPath();
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  ASSERT_TRUE(OtherConnection(path).Execute(
+      "INSERT INTO schema_migrations (version, applied_at) VALUES (999, 0)"));
+  Status status = store->Migrate();
+  EXPECT_TRUE(FailsWith(status, ErrorCode::kInternal));
+  EXPECT_NE(status.detail().find("999"), std::string::npos) << status.detail();
+}
+
+TEST(SqliteStore, CorruptTagsAreReportedAsInternal) {
+  std::string path = FreshPath();
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  Must(store->CreateLink("broken", UrlFields("https://example.com/"), kNow));
+  ASSERT_TRUE(OtherConnection(path).Execute("UPDATE links SET tags = '{\"no\": 1}'"));
+  EXPECT_TRUE(FailsWith(store->FindLink("broken"), ErrorCode::kInternal));
+}
+
+TEST(SqliteStore, ListLinksRefusesLimitsOutsideTheContract) {
+  std::unique_ptr<Store> store = OpenMigrated(FreshPath());
+  ASSERT_NE(store, nullptr);
+  for (int limit : {0, -1, 1001}) {
+    LinkQuery query;
+    query.limit = limit;
+    EXPECT_TRUE(FailsWith(store->ListLinks(query), ErrorCode::kInvalidRequest)) << limit;
+  }
+}
+
+TEST(SqliteStore, UnmigratedDatabaseFailsAsInternal) {
+  std::unique_ptr<Store> store = Must(OpenSqliteStore(FreshPath()));
+  EXPECT_TRUE(IsOk(store->Ping()));
+  EXPECT_TRUE(FailsWith(store->FindLink("abc"), ErrorCode::kInternal));
+}
+
+}  // namespace
+}  // namespace hop
