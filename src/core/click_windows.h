@@ -38,8 +38,8 @@ struct BucketRun {
   bool operator==(const BucketRun&) const = default;
 };
 
-// The runs that cover minutes [first_minute, last_minute] exactly with the fewest buckets (the coarsest
-// granularity that fits at each point; at most five runs), in time order.
+// The runs that cover minutes [first_minute, last_minute] exactly with the fewest buckets (the
+// coarsest granularity that fits at each point; at most five runs), in time order.
 // Empty when first_minute > last_minute.
 std::vector<BucketRun> CoverMinutes(int64_t first_minute, int64_t last_minute);
 
