@@ -1,0 +1,18 @@
+// hop: a URL shortener. `hop serve` runs the server; the other commands administer its store.
+#include <CLI/CLI.hpp>
+
+#include "cli/migrate_command.h"
+#include "cli/serve_command.h"
+
+int main(int argc, char** argv) {
+  CLI::App app("hop: a self-hosted URL shortener");
+  app.require_subcommand(1);
+  hop::ServeFlags serve_flags;
+  CLI::App* serve = hop::AddServeCommand(app, serve_flags);
+  hop::MigrateFlags migrate_flags;
+  CLI::App* migrate = hop::AddMigrateCommand(app, migrate_flags);
+  CLI11_PARSE(app, argc, argv);
+  if (serve->parsed()) return hop::RunServe(serve_flags);
+  if (migrate->parsed()) return hop::RunMigrate(migrate_flags);
+  return 2;
+}

@@ -1,0 +1,175 @@
+#include "cli/serve_command.h"
+
+#include <charconv>
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "cli/duration.h"
+#include "core/clock.h"
+#include "core/target_url.h"
+#include "http/server.h"
+#include "service/click_pipeline.h"
+#include "service/link_events.h"
+#include "service/link_resolver.h"
+#include "service/link_service.h"
+#include "service/log.h"
+#include "service/stats_service.h"
+
+namespace hop {
+
+namespace {
+
+// How long a "no such code" answer is cached: long enough to blunt a scan, short enough that a link
+// created on another instance is found soon even if its change notice is lost.
+constexpr Millis kMissingTtl{2000};
+
+struct Failure {
+  std::string message;
+};
+
+std::string DurationCheck(const std::string& text) {
+  return ParseDuration(text) ? "" : "expected a duration such as 500ms, 10s, 2m or 1h";
+}
+
+Millis DurationOf(const std::string& text) { return *ParseDuration(text); }
+
+// "host:port" or "[v6]:port" -> host, port.
+bool SplitListen(const std::string& listen, std::string& host, uint16_t& port) {
+  const size_t colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return false;
+  host = listen.substr(0, colon);
+  if (host.front() == '[' && host.back() == ']') host = host.substr(1, host.size() - 2);
+  const char* first = listen.data() + colon + 1;
+  const char* last = listen.data() + listen.size();
+  auto [end, ec] = std::from_chars(first, last, port);
+  return ec == std::errc() && end == last;
+}
+
+std::vector<std::string> ReadBlockList(const std::string& path) {
+  std::vector<std::string> hosts;
+  if (path.empty()) return hosts;
+  std::ifstream in(path);
+  if (!in) throw Failure{"cannot read the block list " + path};
+  std::string line;
+  while (std::getline(in, line)) {
+    line = line.substr(0, line.find('#'));
+    const size_t first = line.find_first_not_of(" \t\r");
+    if (first == std::string::npos) continue;
+    std::string host = line.substr(first, line.find_last_not_of(" \t\r") - first + 1);
+    for (char& c : host) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    hosts.push_back(std::move(host));
+  }
+  return hosts;
+}
+
+ServerOptions ServerOptionsOf(const ServeFlags& flags) {
+  ServerOptions options;
+  if (!SplitListen(flags.listen, options.host, options.port)) {
+    throw Failure{"--listen must be HOST:PORT, got \"" + flags.listen + "\""};
+  }
+  options.threads = flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+  options.max_body_bytes = flags.max_body;
+  options.max_header_bytes = flags.max_header;
+  options.read_timeout = DurationOf(flags.read_timeout);
+  options.idle_timeout = DurationOf(flags.idle_timeout);
+  options.shutdown_timeout = DurationOf(flags.shutdown_timeout);
+  options.max_connections = flags.max_connections;
+  options.cache_capacity = flags.cache_size;
+  return options;
+}
+
+std::string HostForUrl(const std::string& host) {
+  return host.find(':') == std::string::npos ? host : "[" + host + "]";
+}
+
+int Serve(const ServeFlags& flags) {
+  ServerOptions options = ServerOptionsOf(flags);
+  std::filesystem::create_directories(flags.data_dir);
+  Result<std::unique_ptr<Store>> opened = OpenStore(StoreSpec(flags.store, flags.data_dir));
+  if (!opened.ok()) throw Failure{"cannot open the store: " + opened.status().detail()};
+  Store& store = *opened.value();
+  if (Status s = store.Migrate(); !s.ok()) throw Failure{"migration failed: " + s.detail()};
+
+  std::string base_url = flags.base_url;
+  while (base_url.ends_with('/')) base_url.pop_back();
+  const std::string url_host = HostForUrl(options.host);
+  TargetUrlPolicy policy{.own_host = HostOfUrl(base_url.empty() ? "http://" + url_host : base_url),
+                         .blocked_hosts = ReadBlockList(flags.block_list)};
+
+  SystemClock clock;
+  LinkEvents events;
+  LinkService links(store, clock, std::move(policy), events);
+  StatsService stats(store, clock);
+  LinkResolver resolver(store, kMissingTtl);
+  ClickPipeline clicks(store, clock, options.threads,
+                       ClickPipelineOptions{.flush_interval = DurationOf(flags.flush_interval)});
+  ApiContext api{links, stats, store, base_url};
+  Server server(options, ServerParts{api, resolver, clicks, clock, events});
+  if (Status s = server.Listen(); !s.ok()) throw Failure{s.detail()};
+  const std::string address = "http://" + url_host + ":" + std::to_string(server.port());
+  if (api.base_url.empty()) api.base_url = address;
+
+  clicks.Start();
+  LogLine("listening on " + address + " (" + std::to_string(options.threads) + " workers, base URL " +
+          api.base_url + ")");
+  server.Run();
+  Status flushed = clicks.Stop();
+  if (!flushed.ok()) throw Failure{"could not write the last clicks: " + flushed.detail()};
+  LogLine("stopped; " + std::to_string(clicks.flushed_clicks()) + " clicks written since start");
+  return 0;
+}
+
+}  // namespace
+
+std::string StoreSpec(const std::string& store, const std::string& data_dir) {
+  return store.empty() ? "sqlite:" + data_dir + "/hop.db" : store;
+}
+
+CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
+  CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP server: API, redirects and statistics");
+  auto duration = CLI::Validator(DurationCheck, "DURATION");
+  cmd->add_option("--listen", f.listen, "Address to listen on, HOST:PORT (port 0: any free port)")
+      ->envname("HOP_LISTEN")->capture_default_str();
+  cmd->add_option("--base-url", f.base_url, "Public URL of this service, used in short_url (default: http://<listen>)")
+      ->envname("HOP_BASE_URL");
+  cmd->add_option("--data-dir", f.data_dir, "Directory for instance-local data (the SQLite file by default)")
+      ->envname("HOP_DATA_DIR")->capture_default_str();
+  cmd->add_option("--store", f.store, "sqlite:PATH or postgres://... (default: sqlite:<data dir>/hop.db)")
+      ->envname("HOP_STORE");
+  cmd->add_option("--threads", f.threads, "Worker threads (default: hardware threads)")
+      ->envname("HOP_THREADS")->check(CLI::Range(0, 1024));
+  cmd->add_option("--flush-interval", f.flush_interval, "How often counted clicks are written to the store")
+      ->envname("HOP_FLUSH_INTERVAL")->check(duration)->capture_default_str();
+  cmd->add_option("--max-body", f.max_body, "Largest request body accepted, in bytes")
+      ->envname("HOP_MAX_BODY")->capture_default_str();
+  cmd->add_option("--max-header", f.max_header, "Largest request header section accepted, in bytes")
+      ->envname("HOP_MAX_HEADER")->capture_default_str();
+  cmd->add_option("--read-timeout", f.read_timeout, "Time allowed from a request's first byte to its last")
+      ->envname("HOP_READ_TIMEOUT")->check(duration)->capture_default_str();
+  cmd->add_option("--idle-timeout", f.idle_timeout, "How long an idle keep-alive connection is kept open")
+      ->envname("HOP_IDLE_TIMEOUT")->check(duration)->capture_default_str();
+  cmd->add_option("--shutdown-timeout", f.shutdown_timeout, "How long a stopping server waits for requests in flight")
+      ->envname("HOP_SHUTDOWN_TIMEOUT")->check(duration)->capture_default_str();
+  cmd->add_option("--max-connections", f.max_connections, "Open connections beyond which new ones are closed")
+      ->envname("HOP_MAX_CONNECTIONS")->capture_default_str();
+  cmd->add_option("--cache-size", f.cache_size, "Links each worker keeps in memory")
+      ->envname("HOP_CACHE_SIZE")->capture_default_str();
+  cmd->add_option("--block-list", f.block_list, "File of target hosts to refuse, one per line (subdomains too)")
+      ->envname("HOP_BLOCK_LIST");
+  return cmd;
+}
+
+int RunServe(const ServeFlags& flags) {
+  try {
+    return Serve(flags);
+  } catch (const Failure& failure) {
+    LogLine(failure.message);
+    return 1;
+  } catch (const std::filesystem::filesystem_error& e) {
+    LogLine(std::string("cannot use the data dir: ") + e.what());
+    return 1;
+  }
+}
+
+}  // namespace hop

@@ -1,0 +1,35 @@
+// `hop serve`: the server process.
+#pragma once
+
+#include <CLI/App.hpp>
+#include <string>
+
+namespace hop {
+
+struct ServeFlags {
+  std::string listen = "127.0.0.1:8080";
+  std::string base_url;  // default: http://<listen address>
+  std::string data_dir = "./hop-data";
+  std::string store;  // default: sqlite:<data dir>/hop.db
+  size_t threads = 0;  // default: hardware threads
+  std::string flush_interval = "500ms";
+  size_t max_body = 1 << 20;
+  size_t max_header = 16 << 10;
+  std::string read_timeout = "10s";
+  std::string idle_timeout = "60s";
+  std::string shutdown_timeout = "10s";
+  size_t max_connections = 10'000;
+  size_t cache_size = 1'000'000;
+  std::string block_list;
+};
+
+// Declares the subcommand and its flags (each also read from a HOP_* environment variable).
+CLI::App* AddServeCommand(CLI::App& app, ServeFlags& flags);
+
+// Runs the server until SIGINT/SIGTERM; returns the process exit code.
+int RunServe(const ServeFlags& flags);
+
+// The store spec the flags name: --store, or the SQLite file in the data dir.
+std::string StoreSpec(const std::string& store, const std::string& data_dir);
+
+}  // namespace hop

@@ -1,0 +1,19 @@
+// ApiContext: what the API handlers work with. Owned by the server; handlers only borrow it.
+#pragma once
+
+#include <string>
+
+#include "service/link_service.h"
+#include "service/stats_service.h"
+#include "store/store.h"
+
+namespace hop {
+
+struct ApiContext {
+  LinkService& links;
+  StatsService& stats;
+  Store& store;
+  std::string base_url;  // no trailing slash; short_url = base_url + "/" + code
+};
+
+}  // namespace hop

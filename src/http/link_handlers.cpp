@@ -1,0 +1,132 @@
+#include <boost/json/array.hpp>
+#include <boost/url/parse.hpp>
+#include <charconv>
+
+#include "http/handlers.h"
+#include "http/json_body.h"
+#include "http/link_json.h"
+#include "http/problem.h"
+
+namespace hop {
+
+namespace {
+
+constexpr size_t kMaxBulkLinks = 1000;
+
+Result<int64_t> ParsePositiveInt(std::string_view text, std::string_view name) {
+  int64_t value = 0;
+  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc() || end != text.data() + text.size() || value < 1) {
+    return Status::Error(ErrorCode::kInvalidRequest,
+                         "\"" + std::string(name) + "\" must be a positive integer");
+  }
+  return value;
+}
+
+Result<LinkQuery> ParseListQuery(const Request& request) {
+  auto url = boost::urls::parse_origin_form(request.target);
+  if (!url) return Status::Error(ErrorCode::kInvalidRequest, "the query string is malformed");
+  LinkQuery query;
+  for (const auto& param : url->params()) {
+    if (param.key == "limit") {
+      Result<int64_t> limit = ParsePositiveInt(param.value, "limit");
+      if (!limit.ok() || limit.value() > 1000) {
+        return Status::Error(ErrorCode::kInvalidRequest, "\"limit\" must be 1 to 1000");
+      }
+      query.limit = static_cast<int>(limit.value());
+    } else if (param.key == "cursor") {
+      Result<int64_t> cursor = ParsePositiveInt(param.value, "cursor");
+      if (!cursor.ok()) {
+        return Status::Error(ErrorCode::kInvalidRequest, "\"cursor\" is not one this API gave out");
+      }
+      query.before_id = cursor.value();
+    } else if (param.key == "q" && !param.value.empty()) {
+      query.text = param.value;
+    } else if (param.key == "tag" && !param.value.empty()) {
+      query.tag = param.value;
+    }
+  }
+  return query;
+}
+
+Result<Link> CreateFromJson(ApiContext& api, const boost::json::object& body) {
+  Result<CreateLinkRequest> create = ParseCreateLink(body);
+  if (!create.ok()) return create.status();
+  return api.links.Create(create.value());
+}
+
+}  // namespace
+
+Response CreateLink(ApiContext& api, const Request& request) {
+  Result<boost::json::object> body = ParseJsonObject(request);
+  if (!body.ok()) return ProblemResponse(body.status());
+  Result<Link> link = CreateFromJson(api, body.value());
+  if (!link.ok()) return ProblemResponse(link.status());
+  Response response = JsonResponse(201, LinkToJson(link.value(), api.base_url));
+  response.SetHeader("Location", "/api/v1/links/" + link.value().code);
+  return response;
+}
+
+Response CreateLinksInBulk(ApiContext& api, const Request& request) {
+  Result<boost::json::object> body = ParseJsonObject(request);
+  if (!body.ok()) return ProblemResponse(body.status());
+  if (Status s = RejectUnknownFields(body.value(), {"links"}); !s.ok()) return ProblemResponse(s);
+  const boost::json::value* links = body.value().if_contains("links");
+  if (!links || !links->is_array() || links->as_array().size() > kMaxBulkLinks) {
+    return ProblemResponse(ErrorCode::kInvalidRequest,
+                           "\"links\" must be an array of at most 1000 create requests");
+  }
+  boost::json::array results;
+  for (const boost::json::value& item : links->as_array()) {
+    Result<Link> link = item.is_object()
+                            ? CreateFromJson(api, item.as_object())
+                            : Result<Link>(Status::Error(ErrorCode::kInvalidRequest,
+                                                         "each item must be a JSON object"));
+    boost::json::object result;
+    if (link.ok()) {
+      result["link"] = LinkToJson(link.value(), api.base_url);
+    } else {
+      result["error"] = ProblemObject(link.status());
+    }
+    results.push_back(std::move(result));
+  }
+  return JsonResponse(200, boost::json::object{{"results", std::move(results)}});
+}
+
+Response ListLinks(ApiContext& api, const Request& request) {
+  Result<LinkQuery> query = ParseListQuery(request);
+  if (!query.ok()) return ProblemResponse(query.status());
+  Result<LinkPage> page = api.links.List(query.value());
+  if (!page.ok()) return ProblemResponse(page.status());
+  boost::json::array items;
+  for (const Link& link : page.value().links) items.push_back(LinkToJson(link, api.base_url));
+  boost::json::object body;
+  body["items"] = std::move(items);
+  body["next_cursor"] = page.value().next_before_id
+                            ? boost::json::value(std::to_string(*page.value().next_before_id))
+                            : nullptr;
+  return JsonResponse(200, body);
+}
+
+Response GetLink(ApiContext& api, std::string_view code) {
+  Result<Link> link = api.links.Get(code);
+  if (!link.ok()) return ProblemResponse(link.status());
+  return JsonResponse(200, LinkToJson(link.value(), api.base_url));
+}
+
+Response UpdateLink(ApiContext& api, std::string_view code, const Request& request) {
+  Result<boost::json::object> body = ParseJsonObject(request);
+  if (!body.ok()) return ProblemResponse(body.status());
+  Result<LinkPatch> patch = ParseLinkPatch(body.value());
+  if (!patch.ok()) return ProblemResponse(patch.status());
+  Result<Link> link = api.links.Update(code, std::move(patch).value());
+  if (!link.ok()) return ProblemResponse(link.status());
+  return JsonResponse(200, LinkToJson(link.value(), api.base_url));
+}
+
+Response DeleteLink(ApiContext& api, std::string_view code) {
+  if (Status s = api.links.Delete(code); !s.ok()) return ProblemResponse(s);
+  return Response{.status = 204, .headers = {}, .body = {}};
+}
+
+}  // namespace hop

@@ -1,0 +1,83 @@
+#include "http/router.h"
+
+#include <exception>
+
+#include "core/short_code.h"
+#include "http/handlers.h"
+#include "http/problem.h"
+#include "service/log.h"
+
+namespace hop {
+
+namespace {
+
+constexpr std::string_view kLinksPrefix = "/api/v1/links";
+
+Response MethodNotAllowed(std::string_view allow) {
+  Response response = ProblemResponse(ErrorCode::kMethodNotAllowed,
+                                      "this path accepts " + std::string(allow));
+  response.SetHeader("Allow", std::string(allow));
+  return response;
+}
+
+Response NotFound() {
+  return ProblemResponse(ErrorCode::kNotFound, "there is nothing at this path");
+}
+
+bool Is(const Request& r, std::string_view method) { return r.method == method; }
+
+}  // namespace
+
+bool IsRedirectRequest(std::string_view method, std::string_view path) {
+  return (method == "GET" || method == "HEAD") && path.size() > 1 && path[0] == '/' &&
+         LooksLikeLinkCode(path.substr(1));
+}
+
+Response Router::Handle(const Request& request) const {
+  try {
+    return Dispatch(request);
+  } catch (const std::exception& e) {
+    // Handlers report errors as values; reaching here is a bug, and the client still deserves JSON.
+    LogLine(std::string("internal error while answering ") + request.method + " " +
+            std::string(request.Path()) + ": " + e.what());
+    return ProblemResponse(ErrorCode::kInternal, "an internal error occurred");
+  }
+}
+
+Response Router::Dispatch(const Request& request) const {
+  const std::string_view path = request.Path();
+  if (path == "/healthz") return Is(request, "GET") ? Liveness() : MethodNotAllowed("GET");
+  if (path == "/readyz") return Is(request, "GET") ? Readiness(api_) : MethodNotAllowed("GET");
+  if (path.starts_with(kLinksPrefix)) return RouteLinks(request, path.substr(kLinksPrefix.size()));
+  return NotFound();
+}
+
+// `rest` is what follows "/api/v1/links": "", "/bulk", "/{code}", "/{code}/stats", ...
+Response Router::RouteLinks(const Request& request, std::string_view rest) const {
+  if (rest.empty() || rest == "/") {
+    if (Is(request, "GET")) return ListLinks(api_, request);
+    if (Is(request, "POST")) return CreateLink(api_, request);
+    return MethodNotAllowed("GET, POST");
+  }
+  if (rest[0] != '/') return NotFound();
+  rest.remove_prefix(1);
+  if (rest == "bulk") {
+    return Is(request, "POST") ? CreateLinksInBulk(api_, request) : MethodNotAllowed("POST");
+  }
+  const std::string_view code = rest.substr(0, rest.find('/'));
+  const std::string_view sub = rest.substr(code.size());
+  if (!LooksLikeLinkCode(code)) return NotFound();
+  if (sub.empty()) {
+    if (Is(request, "GET")) return GetLink(api_, code);
+    if (Is(request, "PATCH")) return UpdateLink(api_, code, request);
+    if (Is(request, "DELETE")) return DeleteLink(api_, code);
+    return MethodNotAllowed("GET, PATCH, DELETE");
+  }
+  if (sub == "/stats") return Is(request, "GET") ? GetLinkStats(api_, code) : MethodNotAllowed("GET");
+  if (sub == "/stats/series") {
+    return Is(request, "GET") ? GetLinkSeries(api_, code, request) : MethodNotAllowed("GET");
+  }
+  return NotFound();
+}
+
+}  // namespace hop

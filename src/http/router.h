@@ -1,0 +1,33 @@
+// Router: maps a request to its API handler.
+//
+// Redirects (GET|HEAD /{code}) do not come through here: the session answers them on its hot path,
+// because they must not allocate. IsRedirectRequest is the one place that decides which is which.
+//
+// Thread-safety: Handle may be called concurrently.
+#pragma once
+
+#include <string_view>
+
+#include "http/api_context.h"
+#include "http/message.h"
+
+namespace hop {
+
+// True for GET or HEAD of a single path segment that can name a link.
+bool IsRedirectRequest(std::string_view method, std::string_view path);
+
+class Router {
+ public:
+  explicit Router(ApiContext& api) : api_(api) {}
+
+  // Answers every request that is not a redirect; errors as problem+json, never an exception.
+  Response Handle(const Request& request) const;
+
+ private:
+  Response Dispatch(const Request& request) const;
+  Response RouteLinks(const Request& request, std::string_view rest) const;
+
+  ApiContext& api_;
+};
+
+}  // namespace hop

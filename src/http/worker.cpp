@@ -1,0 +1,113 @@
+#include "http/worker.h"
+
+#include <boost/asio/post.hpp>
+#include <boost/asio/socket_base.hpp>
+#include <sys/socket.h>
+
+#include "http/session.h"
+#include "service/log.h"
+
+namespace hop {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+namespace {
+
+// Accept can fail for reasons that pass (EMFILE while connections close); retrying at once would spin.
+constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
+
+}  // namespace
+
+Worker::Worker(const ServerOptions& options, ServerParts& parts, const Router& router,
+               ClickRecorder& recorder, std::atomic<size_t>& connections)
+    : options_(options),
+      parts_(parts),
+      router_(router),
+      recorder_(recorder),
+      connections_(connections),
+      cache_(options.cache_capacity, options.missing_cache_capacity) {}
+
+uint16_t Worker::Listen(const tcp::endpoint& endpoint, std::string& error) {
+  boost::system::error_code ec;
+  acceptor_.open(endpoint.protocol(), ec);
+  if (!ec) acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) {
+    int one = 1;
+    if (::setsockopt(acceptor_.native_handle(), SOL_SOCKET, SO_REUSEPORT, &one, sizeof(one)) != 0) {
+      ec = boost::system::error_code(errno, boost::system::system_category());
+    }
+  }
+  if (!ec) acceptor_.bind(endpoint, ec);
+  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    error = ec.message();
+    return 0;
+  }
+  return acceptor_.local_endpoint().port();
+}
+
+void Worker::Start() {
+  Accept();
+  thread_ = std::thread([this] {
+    ioc_.run();
+    finished_.set_value();
+  });
+}
+
+void Worker::Accept() {
+  acceptor_.async_accept(
+      [this](boost::system::error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
+}
+
+void Worker::OnAccept(boost::system::error_code ec, tcp::socket socket) {
+  if (shutting_down_ || ec == asio::error::operation_aborted) return;
+  if (ec) {
+    LogLine("accept failed: " + ec.message());
+    accept_retry_.expires_after(kAcceptRetryDelay);
+    accept_retry_.async_wait([this](boost::system::error_code) {
+      if (!shutting_down_) Accept();
+    });
+    return;
+  }
+  // Past the limit a connection is closed at once: cheaper for everyone than a slow answer.
+  if (connections_.load(std::memory_order_relaxed) >= options_.max_connections) {
+    socket.close(ec);
+  } else {
+    std::make_shared<Session>(std::move(socket), *this, connections_)->Start();
+  }
+  Accept();
+}
+
+void Worker::Unregister(Session* session) { sessions_.erase(session); }
+
+void Worker::BeginShutdown() {
+  asio::post(ioc_, [this] {
+    shutting_down_ = true;
+    boost::system::error_code ignored;
+    acceptor_.close(ignored);
+    accept_retry_.cancel();
+    CloseIdleSessions();
+  });
+}
+
+void Worker::CloseIdleSessions() {
+  // Copied: a session may unregister itself while being told to stop.
+  std::vector<Session*> sessions(sessions_.begin(), sessions_.end());
+  for (Session* session : sessions) session->Shutdown();
+}
+
+void Worker::Join(std::chrono::steady_clock::time_point deadline) {
+  if (!thread_.joinable()) return;
+  if (finished_.get_future().wait_until(deadline) == std::future_status::timeout) {
+    LogLine("shutdown timeout: closing connections still in flight");
+    ioc_.stop();
+  }
+  thread_.join();
+}
+
+void Worker::Forget(const std::string& code) {
+  asio::post(ioc_, [this, code] { cache_.Erase(code); });
+}
+
+}  // namespace hop

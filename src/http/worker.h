@@ -1,0 +1,76 @@
+// Worker: one event loop thread and everything its connections share without locks.
+// Internal to src/http (it includes Asio).
+#pragma once
+
+#include <atomic>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <future>
+#include <string>
+#include <thread>
+#include <unordered_set>
+
+#include "http/http_date.h"
+#include "http/router.h"
+#include "http/server.h"
+#include "service/click_recorder.h"
+#include "service/link_cache.h"
+
+namespace hop {
+
+class Session;
+
+class Worker {
+ public:
+  Worker(const ServerOptions& options, ServerParts& parts, const Router& router,
+         ClickRecorder& recorder, std::atomic<size_t>& connections);
+  Worker(const Worker&) = delete;
+  Worker& operator=(const Worker&) = delete;
+
+  // Binds a SO_REUSEPORT acceptor to `endpoint`. Returns the bound port, or 0 with `error` set.
+  uint16_t Listen(const boost::asio::ip::tcp::endpoint& endpoint, std::string& error);
+
+  void Start();
+  // Stops accepting and closes idle connections; requests in flight finish. Callable from any thread.
+  void BeginShutdown();
+  // Waits for the loop to run dry until `deadline`, then stops it, and joins the thread.
+  void Join(std::chrono::steady_clock::time_point deadline);
+
+  // Forgets `code` in this worker's cache, on this worker's thread. Callable from any thread.
+  void Forget(const std::string& code);
+
+  // For sessions, on this worker's thread only.
+  const ServerOptions& options() const { return options_; }
+  ServerParts& parts() { return parts_; }
+  const Router& router() const { return router_; }
+  LinkCache& cache() { return cache_; }
+  ClickRecorder& recorder() { return recorder_; }
+  HttpDate& date() { return date_; }
+  bool shutting_down() const { return shutting_down_; }
+  void Register(Session* session) { sessions_.insert(session); }
+  void Unregister(Session* session);
+
+ private:
+  void Accept();
+  void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
+  void CloseIdleSessions();
+
+  const ServerOptions& options_;
+  ServerParts& parts_;
+  const Router& router_;
+  ClickRecorder& recorder_;
+  std::atomic<size_t>& connections_;
+
+  boost::asio::io_context ioc_{1};
+  boost::asio::ip::tcp::acceptor acceptor_{ioc_};
+  boost::asio::steady_timer accept_retry_{ioc_};
+  LinkCache cache_;
+  HttpDate date_;
+  std::unordered_set<Session*> sessions_;
+  bool shutting_down_ = false;
+  std::thread thread_;
+  std::promise<void> finished_;
+};
+
+}  // namespace hop

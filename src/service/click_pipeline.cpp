@@ -1,0 +1,114 @@
+#include "service/click_pipeline.h"
+
+#include <algorithm>
+#include <string>
+
+#include "service/log.h"
+
+namespace hop {
+
+ClickPipeline::ClickPipeline(Store& store, const Clock& clock, size_t recorders,
+                             ClickPipelineOptions options)
+    : store_(store), clock_(clock), options_(options) {
+  for (size_t i = 0; i < recorders; ++i) recorders_.push_back(std::make_unique<ClickRecorder>());
+}
+
+ClickPipeline::~ClickPipeline() {
+  if (flusher_.joinable()) (void)Stop();
+}
+
+void ClickPipeline::Start() { flusher_ = std::thread([this] { RunFlusher(); }); }
+
+Status ClickPipeline::Stop() {
+  {
+    std::lock_guard lock(stop_mutex_);
+    stopping_ = true;
+  }
+  stop_cv_.notify_all();
+  if (flusher_.joinable()) flusher_.join();
+  return Flush();
+}
+
+void ClickPipeline::RunFlusher() {
+  std::unique_lock lock(stop_mutex_);
+  while (!stop_cv_.wait_for(lock, options_.flush_interval, [this] { return stopping_; })) {
+    lock.unlock();
+    if (Status s = Flush(); !s.ok()) {
+      LogLine("click flush failed, " + std::to_string(pending_entries()) +
+              " entries kept for retry: " + s.detail());
+    }
+    PruneIfDue();
+    lock.lock();
+  }
+}
+
+Status ClickPipeline::Flush() {
+  std::lock_guard lock(flush_mutex_);
+  MergeDrained();
+  if (pending_.empty()) return Status::Ok();
+
+  std::vector<MinuteClicks> batch;
+  batch.reserve(pending_.size());
+  int64_t clicks = 0;
+  for (const auto& [key, counts] : pending_) {
+    batch.push_back({key.link_id, key.minute, counts.humans, counts.bots});
+    clicks += counts.humans + counts.bots;
+  }
+  // Sorted, so that concurrent flushes from several instances lock rows in the same order.
+  std::sort(batch.begin(), batch.end(), [](const MinuteClicks& a, const MinuteClicks& b) {
+    return a.link_id != b.link_id ? a.link_id < b.link_id : a.minute < b.minute;
+  });
+  Status status = store_.AddClicks(batch);
+  if (!status.ok()) {
+    DropOldestBeyondLimit();
+    return status;
+  }
+  pending_.clear();
+  pending_size_.store(0, std::memory_order_relaxed);
+  flushed_clicks_.fetch_add(static_cast<uint64_t>(clicks), std::memory_order_relaxed);
+  return Status::Ok();
+}
+
+void ClickPipeline::MergeDrained() {
+  drained_.clear();
+  for (auto& recorder : recorders_) recorder->DrainInto(drained_);
+  for (const ClickEvent& event : drained_) {
+    Counts& counts = pending_[Key{event.link_id, event.minute}];
+    (event.bot ? counts.bots : counts.humans) += 1;
+  }
+  pending_size_.store(pending_.size(), std::memory_order_relaxed);
+}
+
+void ClickPipeline::DropOldestBeyondLimit() {
+  if (pending_.size() <= options_.max_pending) return;
+  std::vector<std::pair<int64_t, Key>> by_age;
+  by_age.reserve(pending_.size());
+  for (const auto& [key, counts] : pending_) by_age.emplace_back(key.minute, key);
+  const size_t excess = pending_.size() - options_.max_pending;
+  std::nth_element(by_age.begin(), by_age.begin() + static_cast<ptrdiff_t>(excess), by_age.end(),
+                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  uint64_t dropped = 0;
+  for (size_t i = 0; i < excess; ++i) {
+    auto it = pending_.find(by_age[i].second);
+    dropped += static_cast<uint64_t>(it->second.humans + it->second.bots);
+    pending_.erase(it);
+  }
+  dropped_clicks_.fetch_add(dropped, std::memory_order_relaxed);
+  pending_size_.store(pending_.size(), std::memory_order_relaxed);
+  LogLine("click buffer full while the store is unreachable: dropped " + std::to_string(dropped) +
+          " clicks of the oldest minutes");
+}
+
+void ClickPipeline::PruneIfDue() {
+  const int64_t now = MinuteOf(clock_.Now());
+  if (now - last_prune_minute_ < kMinutesPerHour) return;
+  const int64_t minute_before = now - kMinuteRetentionMinutes;
+  const int64_t hour_before = BucketOfMinute(Granularity::kHour, now - kHourRetentionMinutes);
+  if (Status s = store_.PruneClickBuckets(minute_before, hour_before); !s.ok()) {
+    LogLine("pruning old click buckets failed: " + s.detail());
+    return;
+  }
+  last_prune_minute_ = now;
+}
+
+}  // namespace hop

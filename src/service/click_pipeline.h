@@ -1,0 +1,99 @@
+// ClickPipeline: moves clicks from the workers' recorders into the store, in batches.
+//
+// Every flush interval a flusher thread drains each worker's ClickRecorder, merges the events into one
+// count per (link, minute), and writes them with a single Store::AddClicks transaction. If the write
+// fails (the store is down), the merged counts stay pending and are retried on the next interval, up to
+// `max_pending` entries; beyond that the oldest minutes are dropped and counted in dropped_clicks(), never
+// silently. What a crash (kill -9) can lose is therefore bounded by one flush interval of clicks, plus
+// whatever was pending while the store was unreachable; Stop() loses nothing.
+//
+// The flusher also prunes buckets past their retention (see core/click_windows.h) once an hour.
+//
+// Thread-safety: recorder(i).Record from worker i only; every other method from any one thread.
+#pragma once
+
+#include <atomic>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/click.h"
+#include "core/clock.h"
+#include "service/click_recorder.h"
+#include "store/store.h"
+
+namespace hop {
+
+struct ClickPipelineOptions {
+  Millis flush_interval{500};
+  size_t max_pending = 1'000'000;  // (link, minute) entries kept while the store is unreachable
+};
+
+class ClickPipeline {
+ public:
+  ClickPipeline(Store& store, const Clock& clock, size_t recorders, ClickPipelineOptions options);
+  ~ClickPipeline();
+  ClickPipeline(const ClickPipeline&) = delete;
+  ClickPipeline& operator=(const ClickPipeline&) = delete;
+
+  ClickRecorder& recorder(size_t i) { return *recorders_[i]; }
+
+  // Starts the flusher thread.
+  void Start();
+
+  // Stops the flusher and writes everything recorded. REQUIRES: no worker records any more.
+  Status Stop();
+
+  // Drains every recorder and writes to the store now; what fails stays pending.
+  Status Flush();
+
+  uint64_t flushed_clicks() const { return flushed_clicks_.load(std::memory_order_relaxed); }
+  uint64_t dropped_clicks() const { return dropped_clicks_.load(std::memory_order_relaxed); }
+  size_t pending_entries() const { return pending_size_.load(std::memory_order_relaxed); }
+
+ private:
+  struct Key {
+    int64_t link_id;
+    int64_t minute;
+    bool operator==(const Key&) const = default;
+  };
+  struct KeyHash {
+    size_t operator()(const Key& k) const {
+      return std::hash<int64_t>{}(k.link_id * 1'000'003 ^ k.minute);
+    }
+  };
+  struct Counts {
+    int64_t humans = 0;
+    int64_t bots = 0;
+  };
+
+  void RunFlusher();
+  void MergeDrained();
+  void DropOldestBeyondLimit();
+  void PruneIfDue();
+
+  Store& store_;
+  const Clock& clock_;
+  const ClickPipelineOptions options_;
+  std::vector<std::unique_ptr<ClickRecorder>> recorders_;
+
+  std::mutex flush_mutex_;  // one flush at a time; guards the members below
+  std::vector<ClickEvent> drained_;
+  std::unordered_map<Key, Counts, KeyHash> pending_;
+  int64_t last_prune_minute_ = 0;
+
+  std::mutex stop_mutex_;
+  std::condition_variable stop_cv_;
+  bool stopping_ = false;
+  std::thread flusher_;
+
+  std::atomic<uint64_t> flushed_clicks_{0};
+  std::atomic<uint64_t> dropped_clicks_{0};
+  std::atomic<size_t> pending_size_{0};
+};
+
+}  // namespace hop
