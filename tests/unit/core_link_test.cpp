@@ -104,10 +104,10 @@ TEST(LinkPatch, EmptyPatchIsValid) {
 
 TEST(LinkPatch, ClearingNullableFieldsIsValid) {
   LinkPatch patch;
-  patch.title = std::optional<std::string>();
-  patch.max_visits = std::optional<int64_t>();
-  patch.expires_at = std::optional<TimePoint>();
-  patch.tags = std::vector<std::string>();
+  patch.title.emplace();  // engaged, holding "no title"
+  patch.max_visits.emplace();
+  patch.expires_at.emplace();
+  patch.tags.emplace();
   EXPECT_FALSE(patch.empty());
   EXPECT_TRUE(ValidateLinkPatch(patch).ok());
 }
