@@ -171,7 +171,7 @@ Status CheckAuthority(const urls::url& url) {
   // Boost.URL 1.81 ends the port at its first non-digit and reads the rest ("abc" in "host:abc/")
   // as a path without the '/' that RFC 3986 requires after an authority.
   if (!url.encoded_path().empty() && url.encoded_path().front() != '/') {
-    return InvalidUrl("URL port must be a number from 1 to 65535, directly followed by '/'");
+    return InvalidUrl("URL port must be a number from 1 to 65535");
   }
   if (url.has_userinfo()) {
     return InvalidUrl(
