@@ -3,6 +3,7 @@
 #include <string>
 #include <system_error>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/store.h"
 

@@ -1,0 +1,31 @@
+// PgConnectionPool: a fixed set of connections behind a mutex and a condition variable.
+#include "store/postgres/pg_connection_pool.h"
+
+namespace hop {
+
+PgConnectionPool::PgConnectionPool(const std::string& conninfo, size_t size) {
+  for (size_t i = 0; i < size; ++i) {
+    connections_.push_back(std::make_unique<PgConnection>(conninfo));
+    idle_.push_back(connections_.back().get());
+  }
+}
+
+PgConnectionPool::Lease PgConnectionPool::Acquire() {
+  std::unique_lock lock(mutex_);
+  returned_.wait(lock, [this] { return !idle_.empty(); });
+  // Last returned, first lent: under light load the same connection serves every call and the
+  // others stay unopened, so an idle instance holds one server process, not the pool's size.
+  PgConnection* connection = idle_.back();
+  idle_.pop_back();
+  return Lease(this, connection);
+}
+
+void PgConnectionPool::Return(PgConnection* connection) {
+  {
+    std::lock_guard lock(mutex_);
+    idle_.push_back(connection);
+  }
+  returned_.notify_one();
+}
+
+}  // namespace hop

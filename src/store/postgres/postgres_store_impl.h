@@ -1,0 +1,41 @@
+// PostgresStore: the implementation behind OpenPostgresStore (postgres_store.h), shared by the
+// files that implement it; nothing outside src/store/postgres includes it, which keeps libpq's
+// headers there.
+//
+// Connections come from a PgConnectionPool (pg_connection_pool.h). The schema is in
+// pg_migrations.cpp. The methods are split by concern: opening and health in postgres_store.cpp,
+// links in postgres_store_links.cpp, click counts in postgres_store_clicks.cpp.
+#pragma once
+
+#include <memory>
+
+#include "store/postgres/pg_connection_pool.h"
+#include "store/store.h"
+
+namespace hop {
+
+class PostgresStore final : public Store {
+ public:
+  explicit PostgresStore(std::unique_ptr<PgConnectionPool> pool) : pool_(std::move(pool)) {}
+
+  Status Migrate() override;
+  Status Ping() override;
+
+  Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) override;
+  Result<Link> FindLink(std::string_view code) override;
+  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) override;
+  Status DeleteLink(std::string_view code) override;
+  Result<LinkPage> ListLinks(const LinkQuery& query) override;
+  Result<bool> ClaimVisit(int64_t link_id) override;
+
+  Status AddClicks(std::span<const MinuteClicks> clicks) override;
+  Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override;
+  Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
+                                                   int64_t first, int64_t last) override;
+  Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) override;
+
+ private:
+  std::unique_ptr<PgConnectionPool> pool_;
+};
+
+}  // namespace hop

@@ -1,0 +1,226 @@
+// PostgresStore: creating, reading, changing, listing and deleting links, and claiming visits.
+//
+// Each method is one statement. Every statement that returns links names the same columns, in the
+// order ReadLink decodes them.
+#include <algorithm>
+#include <limits>
+#include <string>
+
+#include "store/like_pattern.h"
+#include "store/postgres/postgres_store_impl.h"
+
+namespace hop {
+namespace {
+
+#define HOP_LINK_COLUMNS                                                                 \
+  "id, code, url, title, tags, created_at, updated_at, expires_at, max_visits, visits, " \
+  "redirect_status, forward_query, disabled, total_clicks, bot_clicks"
+
+// A conflicting code inserts nothing and returns no row, rather than raising an error: no failed
+// statement, and no unique-violation noise in the server's log when a generated code collides.
+const PgStatement kInsertLink{"hop_insert_link", R"sql(
+INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, max_visits,
+                   redirect_status, forward_query)
+VALUES ($1::text, $2::text, $3::text, $4::text[], $5::bigint, $5::bigint, $6::bigint, $7::bigint,
+        $8::integer, $9::boolean)
+ON CONFLICT (code) DO NOTHING
+RETURNING )sql" HOP_LINK_COLUMNS};
+
+const PgStatement kFindLink{"hop_find_link",
+                            "SELECT " HOP_LINK_COLUMNS " FROM links WHERE code = $1::text"};
+
+// A member of the patch that is absent arrives as NULL and keeps the column; nullable columns take
+// a flag as well, since for them NULL is also a value to set ("clear the title").
+const PgStatement kUpdateLink{"hop_update_link", R"sql(
+UPDATE links SET
+  url = coalesce($2::text, url),
+  title = CASE WHEN $3::boolean THEN $4::text ELSE title END,
+  tags = coalesce($5::text[], tags),
+  expires_at = CASE WHEN $6::boolean THEN $7::bigint ELSE expires_at END,
+  max_visits = CASE WHEN $8::boolean THEN $9::bigint ELSE max_visits END,
+  redirect_status = coalesce($10::integer, redirect_status),
+  forward_query = coalesce($11::boolean, forward_query),
+  disabled = coalesce($12::boolean, disabled),
+  updated_at = $13::bigint
+WHERE code = $1::text
+RETURNING )sql" HOP_LINK_COLUMNS};
+
+// The clicks_* rows go with the link through their foreign keys' ON DELETE CASCADE.
+const PgStatement kDeleteLink{"hop_delete_link",
+                              "DELETE FROM links WHERE code = $1::text RETURNING id"};
+
+// Keyset pages: `id < $1` walks the primary key backwards from the cursor, however deep the page.
+// The text filter compares under the "C" collation, which folds ASCII letters only, as the contract
+// says, whatever the database's locale; backslash, the escape of SubstringLikePattern, is also
+// PostgreSQL's default LIKE escape. The tagged variant is a statement of its own so that its plan
+// can use the GIN index on tags; a shared plan for both would have to scan.
+#define HOP_TEXT_FILTER                                                             \
+  "($2::text IS NULL OR code COLLATE \"C\" ILIKE $2 OR url COLLATE \"C\" ILIKE $2 " \
+  "OR title COLLATE \"C\" ILIKE $2)"
+const PgStatement kListLinks{"hop_list_links",
+                             "SELECT " HOP_LINK_COLUMNS
+                             " FROM links WHERE id < $1::bigint AND " HOP_TEXT_FILTER
+                             " ORDER BY id DESC LIMIT $3::integer"};
+const PgStatement kListTaggedLinks{
+    "hop_list_tagged_links",
+    "SELECT " HOP_LINK_COLUMNS " FROM links WHERE id < $1::bigint AND " HOP_TEXT_FILTER
+    " AND tags @> ARRAY[$4::text] ORDER BY id DESC LIMIT $3::integer"};
+
+// One statement: the condition and the increment cannot be separated by another claim, from this
+// instance or another. No row means no link; the link's row as it was before the claim says whether
+// the claim took.
+const PgStatement kClaimVisit{"hop_claim_visit", R"sql(
+WITH claimed AS (
+  UPDATE links SET visits = visits + 1
+  WHERE id = $1::bigint AND (max_visits IS NULL OR visits < max_visits)
+  RETURNING id
+)
+SELECT EXISTS (SELECT FROM claimed) FROM links WHERE id = $1::bigint
+)sql"};
+
+enum LinkColumn {
+  kId,
+  kCode,
+  kUrl,
+  kTitle,
+  kTags,
+  kCreatedAt,
+  kUpdatedAt,
+  kExpiresAt,
+  kMaxVisits,
+  kVisits,
+  kRedirectStatus,
+  kForwardQuery,
+  kDisabled,
+  kTotalClicks,
+  kBotClicks,
+};
+
+Link ReadLink(const PgResult& rows, int row) {
+  Link link;
+  link.id = rows.Int64(row, kId);
+  link.code = rows.Text(row, kCode);
+  link.fields.url = rows.Text(row, kUrl);
+  link.fields.title = rows.OptionalText(row, kTitle);
+  link.fields.tags = rows.TextArray(row, kTags);
+  if (std::optional<int64_t> expires_at = rows.OptionalInt64(row, kExpiresAt))
+    link.fields.expires_at = FromUnixMillis(*expires_at);
+  link.fields.max_visits = rows.OptionalInt64(row, kMaxVisits);
+  link.fields.redirect_status = rows.Int32(row, kRedirectStatus);
+  link.fields.forward_query = rows.Bool(row, kForwardQuery);
+  link.disabled = rows.Bool(row, kDisabled);
+  link.created_at = FromUnixMillis(rows.Int64(row, kCreatedAt));
+  link.updated_at = FromUnixMillis(rows.Int64(row, kUpdatedAt));
+  link.visits = rows.Int64(row, kVisits);
+  link.total_clicks = rows.Int64(row, kTotalClicks);
+  link.bot_clicks = rows.Int64(row, kBotClicks);
+  return link;
+}
+
+std::optional<int64_t> ToMillis(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return ToUnixMillis(*t);
+}
+
+Status LinkNotFound(std::string_view code) {
+  return Status::Error(ErrorCode::kNotFound, "no link has the code \"" + std::string(code) + "\"");
+}
+
+// The single link a statement returned, or kNotFound when it returned none.
+Result<Link> OneLink(Result<PgResult> rows, std::string_view code) {
+  if (!rows.ok()) return rows.status();
+  if (rows.value().rows() == 0) return LinkNotFound(code);
+  return ReadLink(rows.value(), 0);
+}
+
+}  // namespace
+
+Result<Link> PostgresStore::CreateLink(std::string_view code, const LinkFields& fields,
+                                       TimePoint now) {
+  PgParams params;
+  params.AddText(code);
+  params.AddText(fields.url);
+  params.AddTextOrNull(fields.title);
+  params.AddTextArray(fields.tags);
+  params.AddInt64(ToUnixMillis(now));
+  params.AddInt64OrNull(ToMillis(fields.expires_at));
+  params.AddInt64OrNull(fields.max_visits);
+  params.AddInt32(fields.redirect_status);
+  params.AddBool(fields.forward_query);
+  Result<PgResult> rows = pool_->Acquire()->Execute(kInsertLink, params);
+  if (!rows.ok()) return rows.status();
+  if (rows.value().rows() == 0) {
+    return Status::Error(ErrorCode::kAliasTaken,
+                         "the alias \"" + std::string(code) + "\" is already taken");
+  }
+  return ReadLink(rows.value(), 0);
+}
+
+Result<Link> PostgresStore::FindLink(std::string_view code) {
+  PgParams params;
+  params.AddText(code);
+  return OneLink(pool_->Acquire()->Execute(kFindLink, params), code);
+}
+
+Result<Link> PostgresStore::UpdateLink(std::string_view code, const LinkPatch& patch,
+                                       TimePoint now) {
+  PgParams params;
+  params.AddText(code);
+  params.AddTextOrNull(patch.url);
+  params.AddBool(patch.title.has_value());
+  params.AddTextOrNull(patch.title.value_or(std::nullopt));
+  params.AddTextArrayOrNull(patch.tags);
+  params.AddBool(patch.expires_at.has_value());
+  params.AddInt64OrNull(ToMillis(patch.expires_at.value_or(std::nullopt)));
+  params.AddBool(patch.max_visits.has_value());
+  params.AddInt64OrNull(patch.max_visits.value_or(std::nullopt));
+  params.AddInt32OrNull(patch.redirect_status);
+  params.AddBoolOrNull(patch.forward_query);
+  params.AddBoolOrNull(patch.disabled);
+  params.AddInt64(ToUnixMillis(now));
+  return OneLink(pool_->Acquire()->Execute(kUpdateLink, params), code);
+}
+
+Status PostgresStore::DeleteLink(std::string_view code) {
+  PgParams params;
+  params.AddText(code);
+  Result<PgResult> deleted = pool_->Acquire()->Execute(kDeleteLink, params);
+  if (!deleted.ok()) return deleted.status();
+  if (deleted.value().rows() == 0) return LinkNotFound(code);
+  return Status::Ok();
+}
+
+Result<LinkPage> PostgresStore::ListLinks(const LinkQuery& query) {
+  if (query.limit < 1 || query.limit > 1000) {
+    return Status::Error(ErrorCode::kInvalidRequest, "limit must be between 1 and 1000");
+  }
+  PgParams params;
+  // Without a cursor the bound is past every id, so the query is one keyset range either way.
+  params.AddInt64(query.before_id.value_or(std::numeric_limits<int64_t>::max()));
+  params.AddTextOrNull(query.text ? std::optional(SubstringLikePattern(*query.text))
+                                  : std::nullopt);
+  // One row more than the page, which only tells whether another page follows.
+  params.AddInt32(query.limit + 1);
+  if (query.tag) params.AddText(*query.tag);
+  Result<PgResult> rows =
+      pool_->Acquire()->Execute(query.tag ? kListTaggedLinks : kListLinks, params);
+  if (!rows.ok()) return rows.status();
+  LinkPage page;
+  int count = std::min(rows.value().rows(), query.limit);
+  for (int row = 0; row < count; ++row) page.links.push_back(ReadLink(rows.value(), row));
+  if (rows.value().rows() > query.limit) page.next_before_id = page.links.back().id;
+  return page;
+}
+
+Result<bool> PostgresStore::ClaimVisit(int64_t link_id) {
+  PgParams params;
+  params.AddInt64(link_id);
+  Result<PgResult> claim = pool_->Acquire()->Execute(kClaimVisit, params);
+  if (!claim.ok()) return claim.status();
+  if (claim.value().rows() == 0) {
+    return Status::Error(ErrorCode::kNotFound, "no link has the id " + std::to_string(link_id));
+  }
+  return claim.value().Bool(0, 0);
+}
+
+}  // namespace hop
