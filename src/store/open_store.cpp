@@ -35,6 +35,9 @@ Result<std::unique_ptr<Store>> OpenSqlite(std::string_view path) {
 
 Result<std::unique_ptr<Store>> OpenStore(std::string_view spec) {
   if (spec.starts_with(kSqliteScheme)) return OpenSqlite(spec.substr(kSqliteScheme.size()));
+  if (spec.starts_with("postgres://") || spec.starts_with("postgresql://")) {
+    return OpenPostgresStore(spec);
+  }
   return Status::Error(ErrorCode::kInvalidRequest,
                        "unknown store \"" + std::string(spec) +
                            "\": use sqlite:PATH or postgres://USER@HOST/DATABASE");
