@@ -43,6 +43,10 @@ LINK_FIELDS = {"code", "short_url", "url", "title", "tags", "created_at", "updat
 STATS_FIELDS = {"code", "total", "last_24h", "last_7d", "last_30d", "bots", "as_of"}
 PROBLEM_FIELDS = {"type", "title", "status", "detail", "code"}
 
+# A cheap request that any working server answers with 200; tests use it to check the server still serves
+# (kept apart from /healthz so that a fault there does not masquerade as a fault everywhere).
+PROBE = "/api/v1/links?limit=1"
+
 CODE_RE = re.compile(r"^[0-9A-Za-z]{7}$")
 RFC3339_Z_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 LISTENING_RE = re.compile(r"listening on http://127\.0\.0\.1:(\d+)")

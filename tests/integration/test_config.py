@@ -6,7 +6,7 @@ import subprocess
 import tempfile
 import unittest
 
-from hoptest import HopServer, HopTestCase, hop_binary, main, read_http_response
+from hoptest import PROBE, HopServer, HopTestCase, hop_binary, main, read_http_response
 
 def padded_body(size):
     """A valid create request of exactly `size` bytes, padded with JSON whitespace."""
@@ -128,12 +128,12 @@ class MaxHeaderTest(HopTestCase):
     server_args = ("--max-header", "2048")
 
     def test_header_over_max_header_is_refused(self):
-        received, closed = self.server.raw(b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 3000 + b"\r\n\r\n")
+        received, closed = self.server.raw(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 3000 + b"\r\n\r\n")
         self.assertTrue(received.startswith((b"HTTP/1.1 431", b"HTTP/1.1 400")) or (closed and not received),
                         received[:200])
 
     def test_header_within_max_header_is_served(self):
-        self.assertEqual(self.request("GET", "/healthz", headers={"X-Big": "a" * 1000})[0], 200)
+        self.assertEqual(self.request("GET", PROBE, headers={"X-Big": "a" * 1000})[0], 200)
 
 
 class BlockListTest(HopTestCase):

@@ -3,7 +3,7 @@
 import json
 import socket
 
-from hoptest import HopTestCase, main, read_http_response
+from hoptest import PROBE, HopTestCase, main, read_http_response
 
 CREATE = "/api/v1/links"
 
@@ -86,7 +86,7 @@ class CreateBodyErrorsTest(HopTestCase):
         response = send_large_body(self.server, CREATE, size, [body[i:i + 65536] for i in range(0, size, 65536)])
         self.assertIsNotNone(response, "connection closed without an answer")
         self.assertProblem(response, 413, "payload_too_large")
-        self.assertEqual(self.request("GET", "/healthz")[0], 200)
+        self.assertEqual(self.request("GET", PROBE)[0], 200)
 
 
 class MethodAndPathErrorsTest(HopTestCase):

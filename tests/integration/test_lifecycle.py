@@ -3,7 +3,7 @@
 import threading
 import time
 
-from hoptest import HopServer, HopTestCase, main, poll_until
+from hoptest import PROBE, HopServer, HopTestCase, main, poll_until
 
 
 def without_short_url(link):
@@ -103,7 +103,7 @@ class GracefulShutdownTest(LifecycleTestCase):
         conns = [self.server.connection() for _ in range(3)]
         try:
             for conn in conns:
-                self.assertEqual(self.request("GET", "/healthz", conn=conn)[0], 200)
+                self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
             started = time.monotonic()
             self.server.stop()   # asserts exit 0 within 15 s
             self.assertLess(time.monotonic() - started, 5.0,

@@ -4,7 +4,7 @@ import json
 import random
 import time
 
-from hoptest import HopTestCase, main, read_http_response, wait_for_close
+from hoptest import PROBE, HopTestCase, main, read_http_response, wait_for_close
 
 
 def status_of(raw_response):
@@ -25,7 +25,7 @@ class MalformedRequestTest(HopTestCase):
                         f"expected {allowed} or a closed connection, got closed={closed} {received[:200]!r}")
         if status is not None:
             self.assertTrue(closed, "the connection should be closed after a malformed request")
-        self.assertEqual(self.request("GET", "/healthz")[0], 200, "server stopped serving after bad input")
+        self.assertEqual(self.request("GET", PROBE)[0], 200, "server stopped serving after bad input")
 
     def test_garbage_bytes(self):
         self.assertRefused(b"\x00\xff\xfe GARBAGE \x01\x02\r\n\r\n")
@@ -52,17 +52,22 @@ class MalformedRequestTest(HopTestCase):
             self.assertRefused(bytes(rng.randrange(256) for _ in range(4096)) + b"\r\n\r\n")
 
     def test_header_section_over_max_header(self):
-        # Default --max-header is 16384 bytes.
-        data = (b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n")
-        self.assertRefused(data, allowed=(431, 400))
+        # Default --max-header is 16384 bytes. Both the API router and the redirect path are tried.
+        for path in (PROBE.encode(), b"/abcdefg"):
+            with self.subTest(path=path):
+                data = b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 20000 + b"\r\n\r\n"
+                self.assertRefused(data, allowed=(431, 400))
 
     def test_many_headers_over_max_header(self):
-        data = b"GET /healthz HTTP/1.1\r\nHost: x\r\n" + b"".join(
-            b"X-H%d: %s\r\n" % (i, b"v" * 50) for i in range(400)) + b"\r\n"
-        self.assertRefused(data, allowed=(431, 400))
+        for path in (PROBE.encode(), b"/abcdefg"):
+            with self.subTest(path=path):
+                data = b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + b"".join(
+                    b"X-H%d: %s\r\n" % (i, b"v" * 50) for i in range(400)) + b"\r\n"
+                self.assertGreater(len(data), 23000)
+                self.assertRefused(data, allowed=(431, 400))
 
     def test_header_section_within_max_header_is_served(self):
-        status, _, _ = self.request("GET", "/healthz", headers={"X-Big": "a" * 8000})
+        status, _, _ = self.request("GET", PROBE, headers={"X-Big": "a" * 8000})
         self.assertEqual(status, 200)
 
 
@@ -72,7 +77,7 @@ class KeepAliveTest(HopTestCase):
         code = self.create_link("https://example.com/ka")["code"]
         conn = self.server.connection()
         try:
-            self.assertEqual(self.request("GET", "/healthz", conn=conn)[0], 200)
+            self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
             sock = conn.sock
             self.assertIsNotNone(sock)
             for _ in range(5):
@@ -89,11 +94,11 @@ class KeepAliveTest(HopTestCase):
     def test_an_error_response_keeps_the_connection_when_the_request_was_well_formed(self):
         conn = self.server.connection()
         try:
-            self.assertEqual(self.request("GET", "/healthz", conn=conn)[0], 200)
+            self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
             sock = conn.sock
             self.assertEqual(self.request("POST", "/api/v1/links", {"titel": "x"}, conn=conn)[0], 400)
             self.assertEqual(self.request("GET", "/api/v1/nope", conn=conn)[0], 404)
-            self.assertEqual(self.request("GET", "/healthz", conn=conn)[0], 200)
+            self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
             self.assertIs(conn.sock, sock, "the server closed the connection after a well-formed request")
         finally:
             conn.close()
@@ -126,7 +131,7 @@ class KeepAliveTest(HopTestCase):
 
     def test_connection_close_is_honoured(self):
         with self.server.raw_socket() as sock:
-            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
             stream = sock.makefile("rb")
             response = read_http_response(stream)
             self.assertEqual(response[0], 200)
@@ -134,7 +139,7 @@ class KeepAliveTest(HopTestCase):
 
     def test_http_1_0_is_served_and_closed(self):
         with self.server.raw_socket() as sock:
-            sock.sendall(b"GET /healthz HTTP/1.0\r\n\r\n")
+            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.0\r\n\r\n")
             response = read_http_response(sock.makefile("rb"))
             self.assertIsNotNone(response)
             self.assertEqual(response[0], 200)
@@ -156,11 +161,11 @@ class TimeoutTest(HopTestCase):
             sock.sendall(b"POST /api/v1/links HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
                          b"Content-Length: 100\r\n\r\n" + b'{"url":"ht')
             self.assertClosedAfterTimeout(sock, "truncated body")
-        self.assertEqual(self.request("GET", "/healthz")[0], 200)
+        self.assertEqual(self.request("GET", PROBE)[0], 200)
 
     def test_incomplete_header_is_closed_after_read_timeout(self):
         with self.server.raw_socket() as sock:
-            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\n")
             self.assertClosedAfterTimeout(sock, "incomplete header")
 
     def test_slow_header_trickle_does_not_keep_the_connection(self):
@@ -168,7 +173,7 @@ class TimeoutTest(HopTestCase):
         with self.server.raw_socket() as sock:
             start = time.monotonic()
             closed = False
-            for byte in b"GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
+            for byte in b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\nX-Slow: " + b"a" * 100:
                 try:
                     sock.sendall(bytes([byte]))
                 except (BrokenPipeError, ConnectionResetError):
@@ -184,7 +189,7 @@ class TimeoutTest(HopTestCase):
 
     def test_idle_keep_alive_connection_is_closed(self):
         with self.server.raw_socket() as sock:
-            sock.sendall(b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n")
             self.assertEqual(read_http_response(sock.makefile("rb"))[0], 200)
             self.assertClosedAfterTimeout(sock, "idle keep-alive connection")
 
@@ -196,10 +201,10 @@ class TimeoutTest(HopTestCase):
         conn = self.server.connection()
         try:
             for _ in range(4):
-                self.assertEqual(self.request("GET", "/healthz", conn=conn)[0], 200)
+                self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
                 sock = conn.sock
                 time.sleep(0.4)   # well inside the 1 s timeouts: the point is that the connection stays
-                self.assertEqual(self.request("GET", "/healthz", conn=conn)[0], 200)
+                self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
                 self.assertIs(conn.sock, sock)
         finally:
             conn.close()
