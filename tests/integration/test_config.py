@@ -1,12 +1,15 @@
 """`hop serve` configuration: flags, their HOP_* environment variables, and what each one changes."""
 
+import http.client
 import os
 import socket
 import subprocess
 import tempfile
 import unittest
 
-from hoptest import PROBE, HopServer, HopTestCase, hop_binary, main, read_http_response
+from hoptest import (PROBE, HopServer, HopTestCase, hop_binary, main, poll_until, read_http_response,
+                     wait_for_close)
+
 
 def padded_body(size):
     """A valid create request of exactly `size` bytes, padded with JSON whitespace."""
@@ -134,6 +137,40 @@ class MaxHeaderTest(HopTestCase):
 
     def test_header_within_max_header_is_served(self):
         self.assertEqual(self.request("GET", PROBE, headers={"X-Big": "a" * 1000})[0], 200)
+
+
+class MaxConnectionsTest(HopTestCase):
+    # `hop serve --help`: "Open connections beyond which new ones are closed".
+    server_args = ("--max-connections", "3")
+
+    def test_connections_beyond_the_limit_are_closed_until_one_frees_up(self):
+        conns = [self.server.connection() for _ in range(3)]
+        try:
+            for conn in conns:
+                self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
+            with self.server.raw_socket() as extra:
+                try:
+                    extra.sendall(f"GET {PROBE} HTTP/1.1\r\nHost: x\r\n\r\n".encode())
+                except (BrokenPipeError, ConnectionResetError):
+                    pass
+                closed, _, received = wait_for_close(extra, 5.0)
+                self.assertTrue(closed, "a fourth connection stayed open with --max-connections 3")
+                self.assertFalse(received.startswith(b"HTTP/1.1 200"), received[:200])
+            for conn in conns:   # the three admitted connections still work
+                self.assertEqual(self.request("GET", PROBE, conn=conn)[0], 200)
+            conns.pop().close()
+
+            def try_new_connection():
+                try:
+                    return self.request("GET", PROBE)[0]
+                except (ConnectionError, http.client.HTTPException, OSError) as e:
+                    return repr(e)
+
+            ok, last = poll_until(try_new_connection, lambda status: status == 200, timeout=2.0)
+            self.assertTrue(ok, f"no new connection served after one closed; last: {last}")
+        finally:
+            for conn in conns:
+                conn.close()
 
 
 class BlockListTest(HopTestCase):

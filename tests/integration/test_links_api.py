@@ -181,6 +181,21 @@ class AliasTest(HopTestCase):
                                                 {"url": "https://example.com/", "alias": alias}),
                                    400, "reserved_alias")
 
+    def test_an_alias_named_like_an_api_path_is_reserved_or_fully_usable(self):
+        # /api/v1/links/bulk is hop's own path; a link called "bulk" must either be refused as reserved
+        # or be readable, changeable and deletable like any other.
+        for alias in ("bulk",):
+            with self.subTest(alias=alias):
+                status, _, body = self.json("POST", "/api/v1/links", {"url": "https://example.com/", "alias": alias})
+                if status == 400:
+                    self.assertEqual(body["code"], "reserved_alias", body)
+                    continue
+                self.assertEqual(status, 201, body)
+                self.assertEqual(self.json("GET", f"/api/v1/links/{alias}")[0], 200)
+                self.assertEqual(self.json("PATCH", f"/api/v1/links/{alias}", {"title": "t"})[0], 200)
+                self.assertEqual(self.json("GET", f"/api/v1/links/{alias}/stats")[0], 200)
+                self.assertEqual(self.request("DELETE", f"/api/v1/links/{alias}")[0], 204)
+
     def test_taken_alias_is_409(self):
         self.create_link("https://example.com/first", alias="taken-one")
         self.assertProblem(self.request("POST", "/api/v1/links",
