@@ -131,7 +131,15 @@ class MaxHeaderTest(HopTestCase):
     server_args = ("--max-header", "2048")
 
     def test_header_over_max_header_is_refused(self):
-        received, closed = self.server.raw(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 3000 + b"\r\n\r\n")
+        for path in (PROBE.encode(), b"/abcdefg"):
+            with self.subTest(path=path):
+                self.assertRefused(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 3000 + b"\r\n\r\n")
+                for fields in (60, 200):   # 3.5 KB and 12 KB in many small fields
+                    self.assertRefused(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + b"".join(
+                        b"X-H%d: %s\r\n" % (i, b"v" * 50) for i in range(fields)) + b"\r\n")
+
+    def assertRefused(self, data):
+        received, closed = self.server.raw(data)
         self.assertTrue(received.startswith((b"HTTP/1.1 431", b"HTTP/1.1 400")) or (closed and not received),
                         received[:200])
 
