@@ -12,7 +12,8 @@ CLI::App* AddMigrateCommand(CLI::App& app, MigrateFlags& flags) {
   cmd->add_option("--data-dir", flags.data_dir, "Directory for instance-local data")
       ->envname("HOP_DATA_DIR")
       ->capture_default_str();
-  cmd->add_option("--store", flags.store, "sqlite:PATH or postgres://... (default: sqlite:<data dir>/hop.db)")
+  cmd->add_option("--store", flags.store,
+                  "sqlite:PATH or postgres://... (default: sqlite:<data dir>/hop.db)")
       ->envname("HOP_STORE");
   return cmd;
 }

@@ -68,7 +68,8 @@ ServerOptions ServerOptionsOf(const ServeFlags& flags) {
   if (!SplitListen(flags.listen, options.host, options.port)) {
     throw Failure{"--listen must be HOST:PORT, got \"" + flags.listen + "\""};
   }
-  options.threads = flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
+  options.threads =
+      flags.threads > 0 ? flags.threads : std::max(1u, std::thread::hardware_concurrency());
   options.max_body_bytes = flags.max_body;
   options.max_header_bytes = flags.max_header;
   options.read_timeout = DurationOf(flags.read_timeout);
@@ -111,8 +112,8 @@ int Serve(const ServeFlags& flags) {
   if (api.base_url.empty()) api.base_url = address;
 
   clicks.Start();
-  LogLine("listening on " + address + " (" + std::to_string(options.threads) + " workers, base URL " +
-          api.base_url + ")");
+  LogLine("listening on " + address + " (" + std::to_string(options.threads) +
+          " workers, base URL " + api.base_url + ")");
   server.Run();
   Status flushed = clicks.Stop();
   if (!flushed.ok()) throw Failure{"could not write the last clicks: " + flushed.detail()};
@@ -130,32 +131,56 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP server: API, redirects and statistics");
   auto duration = CLI::Validator(DurationCheck, "DURATION");
   cmd->add_option("--listen", f.listen, "Address to listen on, HOST:PORT (port 0: any free port)")
-      ->envname("HOP_LISTEN")->capture_default_str();
-  cmd->add_option("--base-url", f.base_url, "Public URL of this service, used in short_url (default: http://<listen>)")
+      ->envname("HOP_LISTEN")
+      ->capture_default_str();
+  cmd->add_option("--base-url", f.base_url,
+                  "Public URL of this service, used in short_url (default: http://<listen>)")
       ->envname("HOP_BASE_URL");
-  cmd->add_option("--data-dir", f.data_dir, "Directory for instance-local data (the SQLite file by default)")
-      ->envname("HOP_DATA_DIR")->capture_default_str();
-  cmd->add_option("--store", f.store, "sqlite:PATH or postgres://... (default: sqlite:<data dir>/hop.db)")
+  cmd->add_option("--data-dir", f.data_dir,
+                  "Directory for instance-local data (the SQLite file by default)")
+      ->envname("HOP_DATA_DIR")
+      ->capture_default_str();
+  cmd->add_option("--store", f.store,
+                  "sqlite:PATH or postgres://... (default: sqlite:<data dir>/hop.db)")
       ->envname("HOP_STORE");
   cmd->add_option("--threads", f.threads, "Worker threads (default: hardware threads)")
-      ->envname("HOP_THREADS")->check(CLI::Range(0, 1024));
-  cmd->add_option("--flush-interval", f.flush_interval, "How often counted clicks are written to the store")
-      ->envname("HOP_FLUSH_INTERVAL")->check(duration)->capture_default_str();
+      ->envname("HOP_THREADS")
+      ->check(CLI::Range(0, 1024));
+  cmd->add_option("--flush-interval", f.flush_interval,
+                  "How often counted clicks are written to the store")
+      ->envname("HOP_FLUSH_INTERVAL")
+      ->check(duration)
+      ->capture_default_str();
   cmd->add_option("--max-body", f.max_body, "Largest request body accepted, in bytes")
-      ->envname("HOP_MAX_BODY")->capture_default_str();
+      ->envname("HOP_MAX_BODY")
+      ->capture_default_str();
   cmd->add_option("--max-header", f.max_header, "Largest request header section accepted, in bytes")
-      ->envname("HOP_MAX_HEADER")->capture_default_str();
-  cmd->add_option("--read-timeout", f.read_timeout, "Time allowed from a request's first byte to its last")
-      ->envname("HOP_READ_TIMEOUT")->check(duration)->capture_default_str();
-  cmd->add_option("--idle-timeout", f.idle_timeout, "How long an idle keep-alive connection is kept open")
-      ->envname("HOP_IDLE_TIMEOUT")->check(duration)->capture_default_str();
-  cmd->add_option("--shutdown-timeout", f.shutdown_timeout, "How long a stopping server waits for requests in flight")
-      ->envname("HOP_SHUTDOWN_TIMEOUT")->check(duration)->capture_default_str();
-  cmd->add_option("--max-connections", f.max_connections, "Open connections beyond which new ones are closed")
-      ->envname("HOP_MAX_CONNECTIONS")->capture_default_str();
+      ->envname("HOP_MAX_HEADER")
+      ->capture_default_str();
+  cmd->add_option("--read-timeout", f.read_timeout,
+                  "Time allowed from a request's first byte to its last")
+      ->envname("HOP_READ_TIMEOUT")
+      ->check(duration)
+      ->capture_default_str();
+  cmd->add_option("--idle-timeout", f.idle_timeout,
+                  "How long an idle keep-alive connection is kept open")
+      ->envname("HOP_IDLE_TIMEOUT")
+      ->check(duration)
+      ->capture_default_str();
+  cmd->add_option("--shutdown-timeout", f.shutdown_timeout,
+                  "How long a stopping server waits for requests in flight")
+      ->envname("HOP_SHUTDOWN_TIMEOUT")
+      ->check(duration)
+      ->capture_default_str();
+  cmd->add_option("--max-connections", f.max_connections,
+                  "Open connections beyond which new ones are closed")
+      ->envname("HOP_MAX_CONNECTIONS")
+      ->capture_default_str();
   cmd->add_option("--cache-size", f.cache_size, "Links each worker keeps in memory")
-      ->envname("HOP_CACHE_SIZE")->capture_default_str();
-  cmd->add_option("--block-list", f.block_list, "File of target hosts to refuse, one per line (subdomains too)")
+      ->envname("HOP_CACHE_SIZE")
+      ->capture_default_str();
+  cmd->add_option("--block-list", f.block_list,
+                  "File of target hosts to refuse, one per line (subdomains too)")
       ->envname("HOP_BLOCK_LIST");
   return cmd;
 }

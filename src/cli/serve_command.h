@@ -10,7 +10,7 @@ struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   std::string base_url;  // default: http://<listen address>
   std::string data_dir = "./hop-data";
-  std::string store;  // default: sqlite:<data dir>/hop.db
+  std::string store;   // default: sqlite:<data dir>/hop.db
   size_t threads = 0;  // default: hardware threads
   std::string flush_interval = "500ms";
   size_t max_body = 1 << 20;

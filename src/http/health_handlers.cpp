@@ -5,12 +5,11 @@
 
 namespace hop {
 
-Response Liveness() {
-  return JsonResponse(200, boost::json::object{{"status", "ok"}});
-}
+Response Liveness() { return JsonResponse(200, boost::json::object{{"status", "ok"}}); }
 
 Response Readiness(ApiContext& api) {
-  if (Status s = api.store.Ping(); !s.ok()) return ProblemResponse(ErrorCode::kStoreUnavailable, s.detail());
+  if (Status s = api.store.Ping(); !s.ok())
+    return ProblemResponse(ErrorCode::kStoreUnavailable, s.detail());
   return JsonResponse(200, boost::json::object{{"status", "ready"}});
 }
 

@@ -14,7 +14,8 @@ bool IsJsonMediaType(std::string_view content_type) {
   while (!media.empty() && media.back() == ' ') media.remove_suffix(1);
   std::string lower(media);
   for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return lower == "application/json" || (lower.starts_with("application/") && lower.ends_with("+json"));
+  return lower == "application/json" ||
+         (lower.starts_with("application/") && lower.ends_with("+json"));
 }
 
 Status WrongType(std::string_view key, std::string_view expected) {
@@ -44,7 +45,8 @@ Result<boost::json::object> ParseJsonObject(const Request& request) {
   }
   boost::system::error_code ec;
   boost::json::value value = boost::json::parse(request.body, ec);
-  if (ec) return Status::Error(ErrorCode::kInvalidJson, "the body is not valid JSON: " + ec.message());
+  if (ec)
+    return Status::Error(ErrorCode::kInvalidJson, "the body is not valid JSON: " + ec.message());
   if (!value.is_object()) {
     return Status::Error(ErrorCode::kInvalidRequest, "the body must be a JSON object");
   }
@@ -64,8 +66,8 @@ Status RejectUnknownFields(const boost::json::object& object,
   return Status::Ok();
 }
 
-Status ReadString(const boost::json::object& o, std::string_view key, std::optional<std::string>& out,
-                  bool* null_out) {
+Status ReadString(const boost::json::object& o, std::string_view key,
+                  std::optional<std::string>& out, bool* null_out) {
   Result<const boost::json::value*> v = Member(o, key, null_out, "a string");
   if (!v.ok()) return v.status();
   if (!v.value()) return Status::Ok();

@@ -27,9 +27,10 @@ Status RejectUnknownFields(const boost::json::object& object,
                            std::initializer_list<std::string_view> allowed);
 
 // Field readers: each returns kInvalidRequest naming the field when the member has the wrong type.
-// A missing member leaves `out` untouched; a JSON null is reported through `null_out` where allowed.
-Status ReadString(const boost::json::object& o, std::string_view key, std::optional<std::string>& out,
-                  bool* null_out = nullptr);
+// A missing member leaves `out` untouched; a JSON null is reported through `null_out` where
+// allowed.
+Status ReadString(const boost::json::object& o, std::string_view key,
+                  std::optional<std::string>& out, bool* null_out = nullptr);
 Status ReadBool(const boost::json::object& o, std::string_view key, std::optional<bool>& out);
 Status ReadInt(const boost::json::object& o, std::string_view key, std::optional<int64_t>& out,
                bool* null_out = nullptr);

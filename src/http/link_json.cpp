@@ -14,9 +14,7 @@ boost::json::value OptionalTime(const std::optional<TimePoint>& t) {
   return boost::json::value(FormatRfc3339(*t));
 }
 
-Status MissingUrl() {
-  return Status::Error(ErrorCode::kInvalidRequest, "\"url\" is required");
-}
+Status MissingUrl() { return Status::Error(ErrorCode::kInvalidRequest, "\"url\" is required"); }
 
 Result<int> ReadRedirectStatus(const boost::json::object& body) {
   std::optional<int64_t> status;
@@ -91,13 +89,13 @@ Result<LinkPatch> ParseLinkPatch(const boost::json::object& body) {
   std::optional<TimePoint> expires_at;
   std::optional<int64_t> max_visits;
   bool title_null = false, expires_null = false, max_visits_null = false;
-  for (Status s : {ReadString(body, "url", patch.url),
-                   ReadString(body, "title", title, &title_null),
-                   ReadStringArray(body, "tags", patch.tags),
-                   ReadTime(body, "expires_at", expires_at, &expires_null),
-                   ReadInt(body, "max_visits", max_visits, &max_visits_null),
-                   ReadBool(body, "forward_query", patch.forward_query),
-                   ReadBool(body, "disabled", patch.disabled)}) {
+  for (Status s :
+       {ReadString(body, "url", patch.url), ReadString(body, "title", title, &title_null),
+        ReadStringArray(body, "tags", patch.tags),
+        ReadTime(body, "expires_at", expires_at, &expires_null),
+        ReadInt(body, "max_visits", max_visits, &max_visits_null),
+        ReadBool(body, "forward_query", patch.forward_query),
+        ReadBool(body, "disabled", patch.disabled)}) {
     if (!s.ok()) return s;
   }
   Result<int> status = ReadRedirectStatus(body);

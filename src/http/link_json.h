@@ -12,7 +12,8 @@ namespace hop {
 
 boost::json::object LinkToJson(const Link& link, std::string_view base_url);
 
-// {"url", "alias", "title", "tags", "expires_at", "max_visits", "redirect_status", "forward_query"}.
+// {"url", "alias", "title", "tags", "expires_at", "max_visits", "redirect_status",
+// "forward_query"}.
 Result<CreateLinkRequest> ParseCreateLink(const boost::json::object& body);
 
 // Any of url, title, tags, expires_at, max_visits, redirect_status, forward_query, disabled; null

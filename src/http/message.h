@@ -1,8 +1,8 @@
 // Request and Response: HTTP messages as plain values, free of Beast.
 //
 // The session (the only code that sees sockets and Beast types) converts the parsed request into a
-// Request and writes a Response back; everything in between (router, handlers) is a plain function of
-// these two, which is what the unit tests and the fuzzer call.
+// Request and writes a Response back; everything in between (router, handlers) is a plain function
+// of these two, which is what the unit tests and the fuzzer call.
 #pragma once
 
 #include <string>

@@ -1,7 +1,7 @@
 // Problems: every error hop answers, as an RFC 9457 application/problem+json body.
 //
-// This is the one place where an ErrorCode becomes an HTTP status; handlers return a Status and never
-// pick a status code for an error themselves.
+// This is the one place where an ErrorCode becomes an HTTP status; handlers return a Status and
+// never pick a status code for an error themselves.
 #pragma once
 
 #include <boost/json/object.hpp>

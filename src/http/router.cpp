@@ -14,8 +14,8 @@ namespace {
 constexpr std::string_view kLinksPrefix = "/api/v1/links";
 
 Response MethodNotAllowed(std::string_view allow) {
-  Response response = ProblemResponse(ErrorCode::kMethodNotAllowed,
-                                      "this path accepts " + std::string(allow));
+  Response response =
+      ProblemResponse(ErrorCode::kMethodNotAllowed, "this path accepts " + std::string(allow));
   response.SetHeader("Allow", std::string(allow));
   return response;
 }
@@ -73,7 +73,8 @@ Response Router::RouteLinks(const Request& request, std::string_view rest) const
     if (Is(request, "DELETE")) return DeleteLink(api_, code);
     return MethodNotAllowed("GET, PATCH, DELETE");
   }
-  if (sub == "/stats") return Is(request, "GET") ? GetLinkStats(api_, code) : MethodNotAllowed("GET");
+  if (sub == "/stats")
+    return Is(request, "GET") ? GetLinkStats(api_, code) : MethodNotAllowed("GET");
   if (sub == "/stats/series") {
     return Is(request, "GET") ? GetLinkSeries(api_, code, request) : MethodNotAllowed("GET");
   }

@@ -51,10 +51,9 @@ Status Server::Listen() {
     std::string error;
     port = worker->Listen(asio::ip::tcp::endpoint(address, port), error);
     if (port == 0) {
-      return Status::Error(ErrorCode::kInvalidRequest, "cannot listen on " + impl_->options.host +
-                                                           ":" +
-                                                           std::to_string(impl_->options.port) +
-                                                           ": " + error);
+      return Status::Error(ErrorCode::kInvalidRequest,
+                           "cannot listen on " + impl_->options.host + ":" +
+                               std::to_string(impl_->options.port) + ": " + error);
     }
   }
   impl_->port = port;

@@ -1,12 +1,13 @@
 // Server: hop's HTTP front, N workers each with its own event loop.
 //
-// Each worker owns an io_context, a SO_REUSEPORT acceptor on the shared port (the kernel spreads new
-// connections across them), its LinkCache and its ClickRecorder: a connection lives on one thread from
-// accept to close, so nothing on the redirect path is shared between threads. The header keeps Beast
-// and Asio out of every file that includes it.
+// Each worker owns an io_context, a SO_REUSEPORT acceptor on the shared port (the kernel spreads
+// new connections across them), its LinkCache and its ClickRecorder: a connection lives on one
+// thread from accept to close, so nothing on the redirect path is shared between threads. The
+// header keeps Beast and Asio out of every file that includes it.
 //
-// Lifecycle: Listen() binds; Run() serves until SIGINT or SIGTERM, then stops accepting, lets requests in
-// flight finish (closing idle keep-alive connections at once), and returns within shutdown_timeout.
+// Lifecycle: Listen() binds; Run() serves until SIGINT or SIGTERM, then stops accepting, lets
+// requests in flight finish (closing idle keep-alive connections at once), and returns within
+// shutdown_timeout.
 #pragma once
 
 #include <chrono>
@@ -32,7 +33,7 @@ struct ServerOptions {
   Millis read_timeout{10'000};  // from a request's first byte to its last
   Millis idle_timeout{60'000};  // keep-alive: waiting for the next request's first byte
   Millis shutdown_timeout{10'000};
-  size_t max_connections = 10'000;  // beyond this, new connections are closed at once
+  size_t max_connections = 10'000;    // beyond this, new connections are closed at once
   size_t cache_capacity = 1'000'000;  // links per worker
   size_t missing_cache_capacity = 100'000;
 };

@@ -79,10 +79,9 @@ void Session::ReadRequest() {
   parser_->header_limit(static_cast<uint32_t>(worker_.options().max_header_bytes));
   parser_->body_limit(worker_.options().max_body_bytes);
   stream_.expires_after(worker_.options().read_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](boost::system::error_code ec, size_t) {
-                     self->OnRequest(ec);
-                   });
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnRequest(ec); });
 }
 
 void Session::OnRequest(boost::system::error_code ec) {
@@ -93,16 +92,17 @@ void Session::OnRequest(boost::system::error_code ec) {
 void Session::AnswerReadError(boost::system::error_code ec) {
   // The connection's framing can't be trusted after any of these, so every answer closes it.
   if (ec == http::error::body_limit) {
-    return WriteResponse(ProblemResponse(ErrorCode::kPayloadTooLarge,
-                                         "the body exceeds " +
-                                             std::to_string(worker_.options().max_body_bytes) +
-                                             " bytes"),
-                         false);
+    return WriteResponse(
+        ProblemResponse(
+            ErrorCode::kPayloadTooLarge,
+            "the body exceeds " + std::to_string(worker_.options().max_body_bytes) + " bytes"),
+        false);
   }
   if (ec == http::error::header_limit) {
-    Response response = ProblemResponse(
-        ErrorCode::kInvalidRequest,
-        "the header section exceeds " + std::to_string(worker_.options().max_header_bytes) + " bytes");
+    Response response =
+        ProblemResponse(ErrorCode::kInvalidRequest,
+                        "the header section exceeds " +
+                            std::to_string(worker_.options().max_header_bytes) + " bytes");
     response.status = 431;
     return WriteResponse(std::move(response), false);
   }
@@ -110,7 +110,8 @@ void Session::AnswerReadError(boost::system::error_code ec) {
                          ec != http::error::end_of_stream && ec != http::error::partial_message;
   if (malformed) {
     return WriteResponse(
-        ProblemResponse(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()), false);
+        ProblemResponse(ErrorCode::kInvalidRequest, "malformed HTTP request: " + ec.message()),
+        false);
   }
   Close();  // the peer closed, timed out, or the server is stopping
 }

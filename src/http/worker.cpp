@@ -1,8 +1,8 @@
 #include "http/worker.h"
 
+#include <sys/socket.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
-#include <sys/socket.h>
 
 #include "http/session.h"
 #include "service/log.h"
@@ -14,7 +14,8 @@ using tcp = asio::ip::tcp;
 
 namespace {
 
-// Accept can fail for reasons that pass (EMFILE while connections close); retrying at once would spin.
+// Accept can fail for reasons that pass (EMFILE while connections close); retrying at once would
+// spin.
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
 
 }  // namespace
@@ -56,8 +57,9 @@ void Worker::Start() {
 }
 
 void Worker::Accept() {
-  acceptor_.async_accept(
-      [this](boost::system::error_code ec, tcp::socket socket) { OnAccept(ec, std::move(socket)); });
+  acceptor_.async_accept([this](boost::system::error_code ec, tcp::socket socket) {
+    OnAccept(ec, std::move(socket));
+  });
 }
 
 void Worker::OnAccept(boost::system::error_code ec, tcp::socket socket) {

@@ -32,7 +32,8 @@ class Worker {
   uint16_t Listen(const boost::asio::ip::tcp::endpoint& endpoint, std::string& error);
 
   void Start();
-  // Stops accepting and closes idle connections; requests in flight finish. Callable from any thread.
+  // Stops accepting and closes idle connections; requests in flight finish. Callable from any
+  // thread.
   void BeginShutdown();
   // Waits for the loop to run dry until `deadline`, then stops it, and joins the thread.
   void Join(std::chrono::steady_clock::time_point deadline);

@@ -17,7 +17,9 @@ ClickPipeline::~ClickPipeline() {
   if (flusher_.joinable()) (void)Stop();
 }
 
-void ClickPipeline::Start() { flusher_ = std::thread([this] { RunFlusher(); }); }
+void ClickPipeline::Start() {
+  flusher_ = std::thread([this] { RunFlusher(); });
+}
 
 Status ClickPipeline::Stop() {
   {

@@ -1,11 +1,12 @@
 // ClickPipeline: moves clicks from the workers' recorders into the store, in batches.
 //
-// Every flush interval a flusher thread drains each worker's ClickRecorder, merges the events into one
-// count per (link, minute), and writes them with a single Store::AddClicks transaction. If the write
-// fails (the store is down), the merged counts stay pending and are retried on the next interval, up to
-// `max_pending` entries; beyond that the oldest minutes are dropped and counted in dropped_clicks(), never
-// silently. What a crash (kill -9) can lose is therefore bounded by one flush interval of clicks, plus
-// whatever was pending while the store was unreachable; Stop() loses nothing.
+// Every flush interval a flusher thread drains each worker's ClickRecorder, merges the events into
+// one count per (link, minute), and writes them with a single Store::AddClicks transaction. If the
+// write fails (the store is down), the merged counts stay pending and are retried on the next
+// interval, up to `max_pending` entries; beyond that the oldest minutes are dropped and counted in
+// dropped_clicks(), never silently. What a crash (kill -9) can lose is therefore bounded by one
+// flush interval of clicks, plus whatever was pending while the store was unreachable; Stop() loses
+// nothing.
 //
 // The flusher also prunes buckets past their retention (see core/click_windows.h) once an hour.
 //

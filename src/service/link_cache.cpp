@@ -37,8 +37,8 @@ bool LinkCache::IsKnownMissing(std::string_view code, int64_t now_ms) {
 }
 
 void LinkCache::PutMissing(std::string_view code, int64_t forget_at_ms) {
-  // Under a scan the map would fill with codes that are never asked for twice; dropping it all is the
-  // cheapest way to stay bounded, and costs at most one store read per real missing code.
+  // Under a scan the map would fill with codes that are never asked for twice; dropping it all is
+  // the cheapest way to stay bounded, and costs at most one store read per real missing code.
   if (missing_.size() >= missing_capacity_) missing_.clear();
   missing_.insert_or_assign(std::string(code), forget_at_ms);
 }

@@ -1,13 +1,13 @@
 // LinkCache: one worker's memory of what GET /{code} needs to answer.
 //
-// Every HTTP worker owns one LinkCache and is the only thread that touches it, which is why a hit takes no
-// lock and no atomic operation. Staleness is handled by LinkEvents: a change to a link is delivered to each
-// worker's thread, which erases the code here.
+// Every HTTP worker owns one LinkCache and is the only thread that touches it, which is why a hit
+// takes no lock and no atomic operation. Staleness is handled by LinkEvents: a change to a link is
+// delivered to each worker's thread, which erases the code here.
 //
-// Two maps, because they fail differently: known links are bounded by `capacity` (an arbitrary entry is
-// evicted when full: it is cheap, and any policy serves a hot link again on its next miss), and
-// "not found" answers are bounded separately and expire quickly, so a scan over random codes can neither
-// push real links out nor hide a link created by another instance for long.
+// Two maps, because they fail differently: known links are bounded by `capacity` (an arbitrary
+// entry is evicted when full: it is cheap, and any policy serves a hot link again on its next
+// miss), and "not found" answers are bounded separately and expire quickly, so a scan over random
+// codes can neither push real links out nor hide a link created by another instance for long.
 //
 // Thread-safety: none; confine each instance to one thread.
 #pragma once

@@ -1,8 +1,9 @@
 // LinkResolver: decides what GET /{code} answers.
 //
-// A hit in the worker's LinkCache is answered from memory; a miss reads the store once and caches the
-// answer, "not found" included (for `missing_ttl`, to blunt code scans). Only links with max_visits touch
-// the store on every redirect, because their limit is shared by all instances and must hold exactly.
+// A hit in the worker's LinkCache is answered from memory; a miss reads the store once and caches
+// the answer, "not found" included (for `missing_ttl`, to blunt code scans). Only links with
+// max_visits touch the store on every redirect, because their limit is shared by all instances and
+// must hold exactly.
 //
 // Thread-safety: Resolve may be called concurrently, each caller with its own LinkCache.
 #pragma once
@@ -16,7 +17,7 @@
 namespace hop {
 
 enum class Verdict {
-  kRedirect,     // `link` is set
+  kRedirect,  // `link` is set
   kNotFound,
   kGone,         // disabled, expired, or out of visits
   kUnavailable,  // the store could not be asked; `error` says why

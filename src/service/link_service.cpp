@@ -7,8 +7,8 @@ namespace hop {
 
 namespace {
 
-// With 62^7 codes, even a store of a billion links makes a random code collide with probability 3e-4;
-// eight collisions in a row mean something other than bad luck.
+// With 62^7 codes, even a store of a billion links makes a random code collide with probability
+// 3e-4; eight collisions in a row mean something other than bad luck.
 constexpr int kMaxCodeAttempts = 8;
 
 }  // namespace

@@ -1,8 +1,9 @@
 // LinkService: the use cases that create, read, change and delete links.
 //
-// It validates and normalizes what a client sent (core rules), generates codes, writes through to the
-// store (a returned Ok means committed, so a 201 survives a crash) and publishes every change to
-// LinkEvents so that redirect caches never serve a stale answer after the change is acknowledged.
+// It validates and normalizes what a client sent (core rules), generates codes, writes through to
+// the store (a returned Ok means committed, so a 201 survives a crash) and publishes every change
+// to LinkEvents so that redirect caches never serve a stale answer after the change is
+// acknowledged.
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once
@@ -28,7 +29,8 @@ struct CreateLinkRequest {
 
 class LinkService {
  public:
-  LinkService(Store& store, const Clock& clock, TargetUrlPolicy url_policy, const LinkEvents& events);
+  LinkService(Store& store, const Clock& clock, TargetUrlPolicy url_policy,
+              const LinkEvents& events);
 
   // kInvalidUrl / kBlockedUrl / kInvalidAlias / kReservedAlias / kInvalidRequest for bad input,
   // kAliasTaken when the alias exists, store errors as they come.

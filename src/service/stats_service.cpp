@@ -68,9 +68,11 @@ Result<Series> StatsService::ReadSeries(std::string_view code, const SeriesReque
   if (from > to) return Status::Error(ErrorCode::kInvalidRequest, "from must not be after to");
 
   const Granularity g = request.step;
-  if (std::optional<int64_t> kept = RetentionMinutes(g); kept && MinuteOf(from) < MinuteOf(now) - *kept) {
+  if (std::optional<int64_t> kept = RetentionMinutes(g);
+      kept && MinuteOf(from) < MinuteOf(now) - *kept) {
     return Status::Error(ErrorCode::kInvalidRequest,
-                         "this step's counts are kept for " + std::to_string(*kept / kMinutesPerDay) +
+                         "this step's counts are kept for " +
+                             std::to_string(*kept / kMinutesPerDay) +
                              " days; use a coarser step or a later from");
   }
   const int64_t first = BucketOfMinute(g, MinuteOf(from));

@@ -1,7 +1,8 @@
 // StatsService: answers "how often was this link used" for the stats endpoints.
 //
 // Both reads cost a bounded number of bucket rows, whatever the number of clicks (see
-// core/click_windows.h). Series are zero-filled here, so the store only returns the buckets that exist.
+// core/click_windows.h). Series are zero-filled here, so the store only returns the buckets that
+// exist.
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once
@@ -56,8 +57,8 @@ class StatsService {
   // kNotFound when no link has `code`.
   Result<LinkStats> Stats(std::string_view code);
 
-  // kInvalidRequest when from > to, when the range needs more than kMaxSeriesPoints points, or when it
-  // reaches further back than the step's buckets are kept.
+  // kInvalidRequest when from > to, when the range needs more than kMaxSeriesPoints points, or when
+  // it reaches further back than the step's buckets are kept.
   Result<Series> ReadSeries(std::string_view code, const SeriesRequest& request);
 
  private:

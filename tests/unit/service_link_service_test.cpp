@@ -1,0 +1,101 @@
+#include "service/link_service.h"
+
+#include <gtest/gtest.h>
+
+#include "core/short_code.h"
+#include "service_test_support.h"
+
+namespace hop {
+namespace {
+
+class LinkServiceTest : public ::testing::Test {
+ protected:
+  LinkServiceTest() {
+    events_.Subscribe([this](const std::string& code) { published_.push_back(code); });
+  }
+
+  static CreateLinkRequest Request(std::string url, std::optional<std::string> alias = {}) {
+    CreateLinkRequest request;
+    request.fields.url = std::move(url);
+    request.alias = std::move(alias);
+    return request;
+  }
+
+  TempSqliteStore store_;
+  ManualClock clock_{kNow};
+  LinkEvents events_;
+  std::vector<std::string> published_;
+  LinkService links_{*store_, clock_,
+                     TargetUrlPolicy{.own_host = "sho.rt", .blocked_hosts = {"evil.example"}},
+                     events_};
+};
+
+TEST_F(LinkServiceTest, CreateNormalizesTheUrlAndGeneratesASevenCharacterCode) {
+  Link link = Must(links_.Create(Request("HTTPS://Example.COM:443/Path")));
+  EXPECT_EQ(link.fields.url, "https://example.com/Path");
+  EXPECT_EQ(link.code.size(), kShortCodeLength);
+  EXPECT_TRUE(LooksLikeLinkCode(link.code));
+  EXPECT_EQ(link.created_at, kNow);
+}
+
+TEST_F(LinkServiceTest, EveryCreatePublishesItsCodeSoCachedMissesAreForgotten) {
+  Link link = Must(links_.Create(Request("https://example.com/", "my-alias")));
+  ASSERT_EQ(published_.size(), 1u);
+  EXPECT_EQ(published_[0], "my-alias");
+  EXPECT_EQ(link.code, "my-alias");
+}
+
+TEST_F(LinkServiceTest, UpdateAndDeletePublishTheCode) {
+  Must(links_.Create(Request("https://example.com/", "abc")));
+  LinkPatch patch;
+  patch.title = std::optional<std::string>("A title");
+  Must(links_.Update("abc", patch));
+  ASSERT_TRUE(IsOk(links_.Delete("abc")));
+  EXPECT_EQ(published_, (std::vector<std::string>{"abc", "abc", "abc"}));
+}
+
+TEST_F(LinkServiceTest, FailedChangesPublishNothing) {
+  EXPECT_TRUE(FailsWith(links_.Delete("nope"), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailsWith(links_.Create(Request("ftp://example.com/")), ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(published_.empty());
+}
+
+TEST_F(LinkServiceTest, TakenAliasIsRefused) {
+  Must(links_.Create(Request("https://example.com/", "abc")));
+  EXPECT_TRUE(
+      FailsWith(links_.Create(Request("https://example.org/", "abc")), ErrorCode::kAliasTaken));
+}
+
+TEST_F(LinkServiceTest, AliasRulesApply) {
+  EXPECT_TRUE(
+      FailsWith(links_.Create(Request("https://example.com/", "a")), ErrorCode::kInvalidAlias));
+  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.com/", "healthz")),
+                        ErrorCode::kReservedAlias));
+}
+
+TEST_F(LinkServiceTest, TargetsOnOwnHostAndBlockedHostsAreRefused) {
+  EXPECT_TRUE(FailsWith(links_.Create(Request("https://sho.rt/abc")), ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(
+      FailsWith(links_.Create(Request("https://www.evil.example/")), ErrorCode::kBlockedUrl));
+}
+
+TEST_F(LinkServiceTest, ExpiryMustBeInTheFuture) {
+  CreateLinkRequest request = Request("https://example.com/");
+  request.fields.expires_at = kNow;
+  EXPECT_TRUE(FailsWith(links_.Create(request), ErrorCode::kInvalidRequest));
+  request.fields.expires_at = kNow + Millis(1000);
+  EXPECT_TRUE(IsOk(links_.Create(request)));
+}
+
+TEST_F(LinkServiceTest, UpdateNormalizesANewUrlAndRefusesABadOne) {
+  Must(links_.Create(Request("https://example.com/", "abc")));
+  LinkPatch good;
+  good.url = "HTTP://Example.ORG:80/x";
+  EXPECT_EQ(Must(links_.Update("abc", good)).fields.url, "http://example.org/x");
+  LinkPatch bad;
+  bad.url = "javascript:alert(1)";
+  EXPECT_TRUE(FailsWith(links_.Update("abc", bad), ErrorCode::kInvalidUrl));
+}
+
+}  // namespace
+}  // namespace hop

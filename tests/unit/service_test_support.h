@@ -1,0 +1,86 @@
+// Helpers for the service and HTTP unit tests: a real SQLite store in a temp directory, and a store
+// wrapper that counts the reads the redirect path makes.
+#pragma once
+
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "../store/store_test_support.h"
+#include "store/store.h"
+
+namespace hop {
+
+// A migrated SQLite store on a fresh temp file, removed with the object.
+class TempSqliteStore {
+ public:
+  TempSqliteStore() {
+    char dir_template[] = "/tmp/hop-unit-XXXXXX";
+    dir_ = ::mkdtemp(dir_template);
+    store_ = Must(OpenStore("sqlite:" + dir_ + "/hop.db"));
+    if (Status s = store_->Migrate(); !s.ok()) throw std::runtime_error(s.detail());
+  }
+  ~TempSqliteStore() {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  Store& operator*() { return *store_; }
+  Store* operator->() { return store_.get(); }
+
+ private:
+  std::string dir_;
+  std::unique_ptr<Store> store_;
+};
+
+// Passes every call to a real store and counts the lookups, so a test can tell a cache hit from a
+// miss.
+class CountingStore final : public Store {
+ public:
+  explicit CountingStore(Store& inner) : inner_(inner) {}
+
+  int find_calls() const { return find_calls_; }
+  int claim_calls() const { return claim_calls_; }
+
+  Status Migrate() override { return inner_.Migrate(); }
+  Status Ping() override { return inner_.Ping(); }
+  Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) override {
+    return inner_.CreateLink(code, fields, now);
+  }
+  Result<Link> FindLink(std::string_view code) override {
+    ++find_calls_;
+    return inner_.FindLink(code);
+  }
+  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) override {
+    return inner_.UpdateLink(code, patch, now);
+  }
+  Status DeleteLink(std::string_view code) override { return inner_.DeleteLink(code); }
+  Result<LinkPage> ListLinks(const LinkQuery& query) override { return inner_.ListLinks(query); }
+  Result<bool> ClaimVisit(int64_t link_id) override {
+    ++claim_calls_;
+    return inner_.ClaimVisit(link_id);
+  }
+  Status AddClicks(std::span<const MinuteClicks> clicks) override {
+    return inner_.AddClicks(clicks);
+  }
+  Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override {
+    return inner_.ReadClickTotals(link_id, spans);
+  }
+  Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity g, int64_t first,
+                                                   int64_t last) override {
+    return inner_.ReadClickSeries(link_id, g, first, last);
+  }
+  Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) override {
+    return inner_.PruneClickBuckets(minute_before, hour_before);
+  }
+
+ private:
+  Store& inner_;
+  std::atomic<int> find_calls_{0};
+  std::atomic<int> claim_calls_{0};
+};
+
+}  // namespace hop
