@@ -19,7 +19,7 @@ build: deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/hop serve $(HOP_ARGS)
+	$(BUILD_DIR)/src/hop serve $(HOP_ARGS)
 
 test: test-deps configure
 	@cmake --build $(BUILD_DIR) -j $(JOBS)
