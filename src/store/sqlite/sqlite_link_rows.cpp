@@ -69,11 +69,8 @@ Result<Link> FindLinkByCode(SqliteConnection& connection, std::string_view code)
   return ReadLinkRow(stmt.value());
 }
 
-Status ReplaceLinkTags(SqliteConnection& connection, int64_t link_id,
-                       const std::vector<std::string>& tags) {
-  Result<SqliteStatement> clear = connection.Prepare("DELETE FROM link_tags WHERE link_id = ?");
-  if (!clear.ok()) return clear.status();
-  if (Status s = clear.value().Bind(link_id).Run(); !s.ok()) return s;
+Status InsertLinkTags(SqliteConnection& connection, int64_t link_id,
+                      const std::vector<std::string>& tags) {
   for (const std::string& tag : tags) {
     Result<SqliteStatement> insert =
         connection.Prepare("INSERT OR IGNORE INTO link_tags (tag, link_id) VALUES (?, ?)");
@@ -81,6 +78,14 @@ Status ReplaceLinkTags(SqliteConnection& connection, int64_t link_id,
     if (Status s = insert.value().Bind(tag, link_id).Run(); !s.ok()) return s;
   }
   return Status::Ok();
+}
+
+Status ReplaceLinkTags(SqliteConnection& connection, int64_t link_id,
+                       const std::vector<std::string>& tags) {
+  Result<SqliteStatement> clear = connection.Prepare("DELETE FROM link_tags WHERE link_id = ?");
+  if (!clear.ok()) return clear.status();
+  if (Status s = clear.value().Bind(link_id).Run(); !s.ok()) return s;
+  return InsertLinkTags(connection, link_id, tags);
 }
 
 Status LinkNotFound(std::string_view code) {

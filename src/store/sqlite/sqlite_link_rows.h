@@ -26,6 +26,10 @@ Result<Link> ReadLinkRow(const SqliteStatement& row);
 // The link with `code`; kNotFound when there is none.
 Result<Link> FindLinkByCode(SqliteConnection& connection, std::string_view code);
 
+// Adds link_tags rows for a link that has none yet (duplicates collapse).
+Status InsertLinkTags(SqliteConnection& connection, int64_t link_id,
+                      const std::vector<std::string>& tags);
+
 // Makes the link_tags rows of `link_id` exactly `tags` (duplicates collapse).
 Status ReplaceLinkTags(SqliteConnection& connection, int64_t link_id,
                        const std::vector<std::string>& tags);

@@ -21,8 +21,8 @@ Status SqliteStore::Migrate() {
 Status SqliteStore::Ping() {
   Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
   if (!reader.ok()) return reader.status();
-  // Reading the schema, not just "SELECT 1", makes SQLite touch the file: a database that was
-  // deleted, locked exclusively or made unreadable fails here.
+  // Reading the schema, unlike "SELECT 1", makes SQLite read the file: a database that is locked
+  // exclusively, unreadable or not a database at all fails here.
   Result<SqliteStatement> stmt = reader.value()->Prepare("SELECT count(*) FROM sqlite_schema");
   if (!stmt.ok()) return stmt.status();
   return stmt.value().Run();

@@ -146,6 +146,8 @@ Result<std::vector<BucketCount>> SqliteStore::ReadClickSeries(int64_t link_id,
   }
 }
 
+// Both cutoffs are bucket numbers of their own table: `minute_before` counts minutes and
+// `hour_before` hours since the epoch. Day buckets are kept forever.
 Status SqliteStore::PruneClickBuckets(int64_t minute_before, int64_t hour_before) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);

@@ -81,7 +81,7 @@ Result<Link> SqliteStore::CreateLink(std::string_view code, const LinkFields& fi
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
   Result<int64_t> id = InsertLink(*writer, code, fields, now);
   if (!id.ok()) return id.status();
-  if (Status s = ReplaceLinkTags(*writer, id.value(), fields.tags); !s.ok()) return s;
+  if (Status s = InsertLinkTags(*writer, id.value(), fields.tags); !s.ok()) return s;
   if (Status s = transaction.Commit(); !s.ok()) return s;
   Link link;
   link.id = id.value();
