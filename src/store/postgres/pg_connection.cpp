@@ -76,14 +76,21 @@ Result<PgResult> PgConnection::Execute(const PgStatement& statement, const PgPar
   if (!InTransaction()) {
     if (Status connected = Connect(); !connected.ok()) return connected;
   }
-  if (!prepared_.contains(&statement)) {
-    OwnedResult prepared(PQprepare(conn_, statement.name, statement.sql, 0, nullptr));
-    if (!Succeeded(prepared.get())) return PgError(conn_, prepared.get());
-    prepared_.insert(&statement);
-  }
   PgParams::Arrays bound = params.Bind();
-  PGresult* result = PQexecPrepared(conn_, statement.name, params.size(), bound.values.data(),
-                                    bound.lengths.data(), bound.formats.data(), /*resultFormat=*/1);
+  PGresult* result = nullptr;
+  if (statement.plan_each_call) {
+    result = PQexecParams(conn_, statement.sql, params.size(), /*paramTypes=*/nullptr,
+                          bound.values.data(), bound.lengths.data(), bound.formats.data(),
+                          /*resultFormat=*/1);
+  } else {
+    if (!prepared_.contains(&statement)) {
+      OwnedResult prepared(PQprepare(conn_, statement.name, statement.sql, 0, nullptr));
+      if (!Succeeded(prepared.get())) return PgError(conn_, prepared.get());
+      prepared_.insert(&statement);
+    }
+    result = PQexecPrepared(conn_, statement.name, params.size(), bound.values.data(),
+                            bound.lengths.data(), bound.formats.data(), /*resultFormat=*/1);
+  }
   if (!Succeeded(result)) {
     OwnedResult failed(result);
     return PgError(conn_, failed.get());

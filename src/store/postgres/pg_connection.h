@@ -25,6 +25,10 @@ namespace hop {
 struct PgStatement {
   const char* name;  // unique among hop's statements: it names the prepared statement
   const char* sql;   // every placeholder cast to its type ($1::bigint), which PgParams relies on
+  // Planned anew for each call, with the call's values, instead of prepared once. For the rare
+  // statement whose best plan depends on the values: after a few calls PostgreSQL runs a prepared
+  // statement with a generic plan, chosen as if it did not know them.
+  bool plan_each_call = false;
 };
 
 class PgConnection {

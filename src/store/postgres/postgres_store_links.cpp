@@ -52,8 +52,9 @@ const PgStatement kDeleteLink{"hop_delete_link",
 // Keyset pages: `id < $1` walks the primary key backwards from the cursor, however deep the page.
 // The text filter compares under the "C" collation, which folds ASCII letters only, as the contract
 // says, whatever the database's locale; backslash, the escape of SubstringLikePattern, is also
-// PostgreSQL's default LIKE escape. The tagged variant is a statement of its own so that its plan
-// can use the GIN index on tags; a shared plan for both would have to scan.
+// PostgreSQL's default LIKE escape. The tagged variant is a statement of its own, planned for each
+// call: a rare tag is found through the GIN index on tags, while a common one is best filtered
+// along the primary key, and only a plan that knows the tag can tell which it is.
 #define HOP_TEXT_FILTER                                                             \
   "($2::text IS NULL OR code COLLATE \"C\" ILIKE $2 OR url COLLATE \"C\" ILIKE $2 " \
   "OR title COLLATE \"C\" ILIKE $2)"
@@ -64,7 +65,8 @@ const PgStatement kListLinks{"hop_list_links",
 const PgStatement kListTaggedLinks{
     "hop_list_tagged_links",
     "SELECT " HOP_LINK_COLUMNS " FROM links WHERE id < $1::bigint AND " HOP_TEXT_FILTER
-    " AND tags @> ARRAY[$4::text] ORDER BY id DESC LIMIT $3::integer"};
+    " AND tags @> ARRAY[$4::text] ORDER BY id DESC LIMIT $3::integer",
+    /*plan_each_call=*/true};
 
 // One statement: the condition and the increment cannot be separated by another claim, from this
 // instance or another. No row means no link; the link's row as it was before the claim says whether
