@@ -20,8 +20,7 @@ std::optional<int64_t> ToMillis(const std::optional<TimePoint>& t) {
   return ToUnixMillis(*t);
 }
 
-// Inserts the row of a new link; kAliasTaken when its code exists (the only UNIQUE constraint on
-// it).
+// Inserts a new link's row; kAliasTaken when its code exists (code is the only UNIQUE key).
 Result<int64_t> InsertLink(SqliteConnection& writer, std::string_view code,
                            const LinkFields& fields, TimePoint now) {
   Result<SqliteStatement> insert = writer.Prepare(
