@@ -61,15 +61,37 @@ std::string InSchema(const std::string& url, const std::string& schema) {
   return url + separator + "options=-csearch_path%3D" + schema;
 }
 
+std::string SchemaPrefix() { return "hop_test_" + std::to_string(getpid()) + "_"; }
+
 // A new, empty schema on the test server, named uniquely for this process; returns a conninfo for
 // it.
 std::string FreshSchema() {
   static std::atomic<int> counter = 0;
-  std::string schema = "hop_test_" + std::to_string(getpid()) + "_" + std::to_string(counter++);
+  std::string schema = SchemaPrefix() + std::to_string(counter++);
   std::string url = EnvOrEmpty("HOP_TEST_POSTGRES_URL");
   EXPECT_TRUE(ExecuteSql(url, "CREATE SCHEMA " + schema));
   return InSchema(url, schema);
 }
+
+// Drops this process's schemas once every test is done, so that a server that outlives the tests
+// (a developer's own, named by HOP_TEST_POSTGRES_URL) does not collect them.
+class DropSchemasAtExit : public ::testing::Environment {
+ public:
+  void TearDown() override {
+    std::string url = EnvOrEmpty("HOP_TEST_POSTGRES_URL");
+    if (url.empty()) return;
+    std::string drops =
+        QueryText(url,
+                  "SELECT string_agg(format('DROP SCHEMA %I CASCADE', nspname), ';') "
+                  "FROM pg_namespace WHERE starts_with(nspname, '" +
+                      SchemaPrefix() + "')");
+    if (!drops.empty()) {
+      EXPECT_TRUE(ExecuteSql(url, drops));
+    }
+  }
+};
+const ::testing::Environment* const kDropSchemas =
+    ::testing::AddGlobalTestEnvironment(new DropSchemasAtExit);
 
 std::unique_ptr<Store> OpenMigrated(const std::string& conninfo) {
   Result<std::unique_ptr<Store>> store = OpenPostgresStore(conninfo);
@@ -196,7 +218,7 @@ TEST_F(PostgresStoreTest, TagsWithSqlAndArraySyntaxRoundTrip) {
   EXPECT_EQ(Must(store->ListLinks(query)).links.size(), 1u);
 }
 
-// Writes an entry for each of `links` links in each of `minutes` minutes, as one flush would.
+// One entry for each of `links` in each of `minutes` minutes, as a flush of a busy second holds.
 std::vector<MinuteClicks> FlushOf(const std::vector<int64_t>& links, int minutes) {
   std::vector<MinuteClicks> batch;
   for (int64_t id : links) {
@@ -256,7 +278,11 @@ class PrivateCluster {
         parent_(std::filesystem::path(EnvOrEmpty("HOP_TEST_PG_DATA")).parent_path()),
         data_(parent_ / ("outage-" + std::to_string(getpid()))),
         port_(FreePort()) {}
-  ~PrivateCluster() { Shell(PgCtl("-m immediate stop")); }
+  ~PrivateCluster() {
+    Shell(PgCtl("-m immediate stop"));
+    std::error_code ignored;
+    std::filesystem::remove_all(data_, ignored);
+  }
 
   bool available() const { return !pg_ctl_.empty() && !parent_.empty(); }
   bool Create() {

@@ -91,8 +91,8 @@ Status ApplyNextStep(PgConnection& connection, bool& done) {
 Status MigratePostgres(PgConnection& connection) {
   for (bool done = false; !done;) {
     if (Status stepped = ApplyNextStep(connection, done); !stepped.ok()) {
-      // Ends the failed transaction (and releases the lock) now rather than when the connection is
-      // next used; on a connection that broke there is nothing left to end.
+      // Ends the failed transaction, and releases the lock, now: other instances may be waiting.
+      // A connection that broke took its transaction with it, and this only fails or warns.
       (void)connection.Run("ROLLBACK");
       return stepped;
     }
