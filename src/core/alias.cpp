@@ -22,7 +22,7 @@ constexpr size_t kMaxAliasLength = 64;
 constexpr std::string_view kOwnPaths[] = {
     "api",      "healthz",   "readyz", "health", "metrics", "status", "static", "assets",
     "ui",       "app",       "web",    "admin",  "login",   "logout", "signup", "register",
-    "settings", "dashboard", "docs",   "links",  "stats",   "qr",     "s"};
+    "settings", "dashboard", "docs",   "links",  "stats",   "qr",     "s",      "bulk"};
 // Files and prefixes that browsers, crawlers and app stores request from any host.
 constexpr std::string_view kWellKnownFiles[] = {
     "favicon.ico",  "robots.txt",       "sitemap.xml",          "manifest.json",     "sw.js",

@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "core/alias.h"
 #include "core/short_code.h"
 #include "http/handlers.h"
 #include "http/problem.h"
@@ -28,9 +29,14 @@ bool Is(const Request& r, std::string_view method) { return r.method == method; 
 
 }  // namespace
 
+bool IsLinkPath(std::string_view path) {
+  // Reserved words look like codes ("healthz") but name hop's own paths, and no link can have one.
+  return path.size() > 1 && path[0] == '/' && LooksLikeLinkCode(path.substr(1)) &&
+         !IsReservedWord(path.substr(1));
+}
+
 bool IsRedirectRequest(std::string_view method, std::string_view path) {
-  return (method == "GET" || method == "HEAD") && path.size() > 1 && path[0] == '/' &&
-         LooksLikeLinkCode(path.substr(1));
+  return (method == "GET" || method == "HEAD") && IsLinkPath(path);
 }
 
 Response Router::Handle(const Request& request) const {
@@ -49,6 +55,7 @@ Response Router::Dispatch(const Request& request) const {
   if (path == "/healthz") return Is(request, "GET") ? Liveness() : MethodNotAllowed("GET");
   if (path == "/readyz") return Is(request, "GET") ? Readiness(api_) : MethodNotAllowed("GET");
   if (path.starts_with(kLinksPrefix)) return RouteLinks(request, path.substr(kLinksPrefix.size()));
+  if (IsLinkPath(path)) return MethodNotAllowed("GET, HEAD");
   return NotFound();
 }
 

@@ -13,7 +13,9 @@
 
 namespace hop {
 
-// True for GET or HEAD of a single path segment that can name a link.
+// True for a single path segment that can name a link: code characters, and not a reserved word.
+bool IsLinkPath(std::string_view path);
+// True for GET or HEAD of a link path.
 bool IsRedirectRequest(std::string_view method, std::string_view path);
 
 class Router {

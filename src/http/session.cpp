@@ -79,13 +79,20 @@ void Session::ReadRequest() {
   parser_->header_limit(static_cast<uint32_t>(worker_.options().max_header_bytes));
   parser_->body_limit(worker_.options().max_body_bytes);
   stream_.expires_after(worker_.options().read_timeout);
-  http::async_read(
-      stream_, buffer_, *parser_,
-      [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnRequest(ec); });
+  http::async_read(stream_, buffer_, *parser_,
+                   [self = shared_from_this()](boost::system::error_code ec, size_t bytes) {
+                     self->OnRequest(ec, bytes);
+                   });
 }
 
-void Session::OnRequest(boost::system::error_code ec) {
+void Session::OnRequest(boost::system::error_code ec, size_t bytes) {
   if (ec) return AnswerReadError(ec);
+  // Beast checks header_limit only while the header is incomplete in its buffer; a whole oversized
+  // header that arrived in one read would pass. What the parser consumed, less the body, is the
+  // header.
+  if (bytes - parser_->get().body().size() > worker_.options().max_header_bytes) {
+    return AnswerReadError(http::error::header_limit);
+  }
   Answer();
 }
 

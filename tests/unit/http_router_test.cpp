@@ -50,6 +50,14 @@ TEST_F(RouterTest, RedirectRequestsAreGetOrHeadOfOneCodeSegment) {
   EXPECT_FALSE(IsRedirectRequest("GET", "/"));
   EXPECT_FALSE(IsRedirectRequest("GET", "/abc/def"));
   EXPECT_FALSE(IsRedirectRequest("GET", "/a.b"));
+  EXPECT_FALSE(IsRedirectRequest("GET", "/healthz"));
+  EXPECT_FALSE(IsRedirectRequest("GET", "/Metrics"));
+}
+
+TEST_F(RouterTest, OtherMethodsOnALinkPathAre405WithGetAndHead) {
+  Response r = Send("POST", "/abc1234");
+  EXPECT_EQ(r.status, 405);
+  EXPECT_EQ(HeaderOf(r, "Allow"), "GET, HEAD");
 }
 
 TEST_F(RouterTest, CreateAnswers201WithTheLinkObjectAndLocation) {
