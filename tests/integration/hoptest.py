@@ -15,6 +15,7 @@ like the contract (assertProblem, create_link, poll_until, ...).
 
 import datetime
 import http.client
+import io
 import json
 import os
 import re
@@ -473,6 +474,23 @@ class HopTestCase(unittest.TestCase):
             self.assertIsInstance(body[field], str, f"{where}problem {field}: {body}")
         self.assertTrue(body["title"], f"{where}empty problem title: {body}")
         return body
+
+    def assertRefused(self, data, allowed=(400,)):
+        """The server answers the raw request `data` with an error status in `allowed` and closes the
+        connection, or closes it without a word, within 5 s; and it still serves the next client. An
+        answer is a problem whose `status` is the HTTP status."""
+        received, closed = self.server.raw(data, timeout=5.0)
+        if received:
+            response = read_http_response(io.BytesIO(received))
+            self.assertIn(response[0], allowed, f"answer to a malformed request: {received[:300]!r}")
+            self.assertTrue(closed, "the connection should be closed after a malformed request")
+            ctype = response[1].get("content-type", "")
+            self.assertEqual(ctype.split(";")[0].strip(), "application/problem+json", ctype)
+            problem = json.loads(response[2])
+            self.assertEqual(problem.get("status"), response[0], f"problem status differs from HTTP: {problem}")
+        else:
+            self.assertTrue(closed, "no answer and the connection still open after 5 s")
+        self.assertEqual(self.request("GET", PROBE)[0], 200, "server stopped serving after bad input")
 
     def assertJsonContentType(self, hdrs):
         ctype = hdrs.get("content-type", "")

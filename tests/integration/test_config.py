@@ -133,15 +133,11 @@ class MaxHeaderTest(HopTestCase):
     def test_header_over_max_header_is_refused(self):
         for path in (PROBE.encode(), b"/abcdefg"):
             with self.subTest(path=path):
-                self.assertRefused(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 3000 + b"\r\n\r\n")
+                self.assertRefused(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\nX-Big: " + b"a" * 3000 + b"\r\n\r\n",
+                                   allowed=(431, 400))
                 for fields in (60, 200):   # 3.5 KB and 12 KB in many small fields
                     self.assertRefused(b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + b"".join(
-                        b"X-H%d: %s\r\n" % (i, b"v" * 50) for i in range(fields)) + b"\r\n")
-
-    def assertRefused(self, data):
-        received, closed = self.server.raw(data)
-        self.assertTrue(received.startswith((b"HTTP/1.1 431", b"HTTP/1.1 400")) or (closed and not received),
-                        received[:200])
+                        b"X-H%d: %s\r\n" % (i, b"v" * 50) for i in range(fields)) + b"\r\n", allowed=(431, 400))
 
     def test_header_within_max_header_is_served(self):
         self.assertEqual(self.request("GET", PROBE, headers={"X-Big": "a" * 1000})[0], 200)
