@@ -69,6 +69,25 @@ class ConcurrencyTest(HopTestCase):
         self.assertEqual(stats["last_24h"], 1000, stats)
         self.assertEqual(stats["bots"], 0, stats)
 
+    def test_max_visits_holds_exactly_under_concurrent_visits(self):
+        code = self.create_link("https://example.com/limited", max_visits=10)["code"]
+        statuses = [[] for _ in range(4)]
+
+        def hammer(i):
+            conn = self.server.connection()
+            try:
+                for _ in range(10):
+                    statuses[i].append(self.visit(code, conn=conn)[0])
+            finally:
+                conn.close()
+
+        run_threads(4, hammer)
+        flat = [s for per in statuses for s in per]
+        self.assertEqual(flat.count(302), 10, flat)
+        self.assertEqual(flat.count(410), 30, flat)
+        self.wait_for_stats(code, lambda s: s["total"] >= 10, what="10 clicks")
+        self.assertEqual(self.stats(code)["total"], 10)
+
     def test_concurrent_creates_all_succeed_with_distinct_codes(self):
         codes = [[] for _ in range(8)]
 

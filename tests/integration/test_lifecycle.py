@@ -59,6 +59,8 @@ class RestartTest(LifecycleTestCase):
         stats = self.stats(plain["code"])
         self.assertEqual((stats["total"], stats["bots"]), (0, 1), stats)
         self.assertEqual([item["code"] for item in self.json("GET", "/api/v1/links")[2]["items"]], listed)
+        series = self.json("GET", "/api/v1/links/full-link/stats/series?step=minute")[2]
+        self.assertEqual(sum(p["count"] for p in series["points"]), 5, "per-minute counts kept over a restart")
         status, hdrs, _ = self.visit("full-link", "?q=1")
         self.assertEqual(status, 301)
         self.assertEqual(hdrs.get("location"), "https://example.com/full?q=1")

@@ -318,6 +318,43 @@ class ListLinksTest(HopTestCase):
         self.assertEqual(codes, [link["code"] for link in reversed(self.created) if "even" in link["tags"]])
 
 
+class ListWhileLinksAreAddedTest(HopTestCase):
+
+    def test_links_created_during_pagination_neither_repeat_nor_hide_older_ones(self):
+        old = [self.create_link(f"https://example.com/old{i}")["code"] for i in range(6)]
+        status, _, first = self.json("GET", "/api/v1/links?limit=2")
+        self.assertEqual(status, 200)
+        seen = [item["code"] for item in first["items"]]
+        for i in range(3):
+            self.create_link(f"https://example.com/new{i}")
+        cursor = first["next_cursor"]
+        while cursor is not None:
+            status, _, page = self.json("GET", "/api/v1/links?limit=2&cursor=" + quote(cursor))
+            self.assertEqual(status, 200, page)
+            seen += [item["code"] for item in page["items"]]
+            cursor = page["next_cursor"]
+            self.assertLess(len(seen), 20, "pagination does not end")
+        self.assertEqual(seen, list(reversed(old)))
+
+
+class SearchTextIsLiteralTest(HopTestCase):
+
+    def test_percent_and_underscore_in_q_match_themselves(self):
+        special = self.create_link("https://example.com/special", title="100%_sure")["code"]
+        self.create_link("https://example.com/plain", title="plain title")
+        self.create_link("https://example.com/other", title="1000 sure")
+        for q, expected in (("%_", [special]), ("0%", [special]), ("%", [special]), ("_", [special]),
+                            ("0_s", []), ("PLAIN TITLE", None)):
+            with self.subTest(q=q):
+                status, _, page = self.json("GET", "/api/v1/links?q=" + quote(q))
+                self.assertEqual(status, 200, page)
+                codes = [item["code"] for item in page["items"]]
+                if expected is None:
+                    self.assertEqual(len(codes), 1, codes)
+                else:
+                    self.assertEqual(codes, expected)
+
+
 class DefaultLimitTest(HopTestCase):
 
     def test_default_limit_is_50(self):

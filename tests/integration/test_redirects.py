@@ -67,6 +67,16 @@ class ForwardQueryTest(HopTestCase):
         code = self.create_link("https://example.com/landing?ref=hop", forward_query=True)["code"]
         self.assertEqual(self.visit(code)[1].get("location"), "https://example.com/landing?ref=hop")
 
+    def test_visitor_query_goes_before_the_fragment(self):
+        code = self.create_link("https://example.com/p?x=1#frag", forward_query=True)["code"]
+        self.assertEqual(self.visit(code, "?a=1")[1].get("location"), "https://example.com/p?x=1&a=1#frag")
+        code = self.create_link("https://example.com/p#frag", forward_query=True)["code"]
+        self.assertEqual(self.visit(code, "?a=1")[1].get("location"), "https://example.com/p?a=1#frag")
+
+    def test_an_empty_visitor_query_leaves_the_target_alone(self):
+        code = self.create_link("https://example.com/landing", forward_query=True)["code"]
+        self.assertEqual(self.visit(code, "?")[1].get("location"), "https://example.com/landing")
+
     def test_query_is_dropped_without_forward_query(self):
         code = self.create_link("https://example.com/landing")["code"]
         status, hdrs, _ = self.visit(code, "?utm_source=mail")
