@@ -31,28 +31,40 @@ std::string EnvOrEmpty(const char* name) {
   return value ? value : "";
 }
 
-// Runs fixed SQL on its own libpq connection, as an operator would with psql.
+// A libpq session of its own, standing in for an operator with psql or for another client.
+class OtherSession {
+ public:
+  explicit OtherSession(const std::string& conninfo) : conn_(PQconnectdb(conninfo.c_str())) {}
+  ~OtherSession() { PQfinish(conn_); }
+
+  ::testing::AssertionResult Execute(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    ExecStatusType status = PQresultStatus(result);
+    PQclear(result);
+    if (status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK) {
+      return ::testing::AssertionSuccess();
+    }
+    return ::testing::AssertionFailure() << sql << ": " << PQerrorMessage(conn_);
+  }
+
+  // The first value of the first row of `sql`, as text ("" when there is none).
+  std::string QueryText(const std::string& sql) {
+    PGresult* result = PQexec(conn_, sql.c_str());
+    std::string text = PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
+    PQclear(result);
+    return text;
+  }
+
+ private:
+  PGconn* conn_;
+};
+
 ::testing::AssertionResult ExecuteSql(const std::string& conninfo, const std::string& sql) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  PGresult* result = PQexec(conn, sql.c_str());
-  ExecStatusType status = PQresultStatus(result);
-  ::testing::AssertionResult outcome = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK
-                                           ? ::testing::AssertionSuccess()
-                                           : ::testing::AssertionFailure()
-                                                 << sql << ": " << PQerrorMessage(conn);
-  PQclear(result);
-  PQfinish(conn);
-  return outcome;
+  return OtherSession(conninfo).Execute(sql);
 }
 
-// The first value of the first row of `sql`, as text ("" when there is none).
 std::string QueryText(const std::string& conninfo, const std::string& sql) {
-  PGconn* conn = PQconnectdb(conninfo.c_str());
-  PGresult* result = PQexec(conn, sql.c_str());
-  std::string text = PQntuples(result) > 0 ? PQgetvalue(result, 0, 0) : "";
-  PQclear(result);
-  PQfinish(conn);
-  return text;
+  return OtherSession(conninfo).QueryText(sql);
 }
 
 // A URI conninfo whose sessions use `schema` (percent-encoded "-c search_path=<schema>").
@@ -163,6 +175,21 @@ TEST_F(PostgresStoreTest, MigrateRefusesASchemaNewerThanItKnows) {
   Status status = store->Migrate();
   EXPECT_TRUE(FailsWith(status, ErrorCode::kInternal));
   EXPECT_NE(status.detail().find("999"), std::string::npos) << status.detail();
+}
+
+TEST_F(PostgresStoreTest, StatementBlockedPastTheTimeoutIsUnavailable) {
+  // A timeout the operator sets (here in the conninfo's options) replaces hop's default of 10 s.
+  std::unique_ptr<Store> store = OpenMigrated(conninfo() + "%20-cstatement_timeout%3D200");
+  ASSERT_NE(store, nullptr);
+  Must(store->CreateLink("held", UrlFields("https://example.com/"), kNow));
+  OtherSession other(conninfo());
+  ASSERT_TRUE(other.Execute("BEGIN"));
+  ASSERT_TRUE(other.Execute("SELECT * FROM links WHERE code = 'held' FOR UPDATE"));
+  LinkPatch patch;
+  patch.disabled = true;
+  EXPECT_TRUE(FailsWith(store->UpdateLink("held", patch, kNow), ErrorCode::kStoreUnavailable));
+  ASSERT_TRUE(other.Execute("ROLLBACK"));
+  EXPECT_TRUE(Must(store->UpdateLink("held", patch, kNow)).disabled);
 }
 
 // Two instances flushing the same links in opposite orders: without a fixed lock order this is the

@@ -4,6 +4,8 @@
 
 #include <poll.h>
 
+#include <vector>
+
 #include "store/postgres/pg_status.h"
 
 namespace hop {
@@ -21,6 +23,31 @@ bool Succeeded(const PGresult* result) {
 
 void IgnoreNotice(void*, const char*) {}
 
+// Connection parameters hop sets unless the conninfo does: libpq lets later parameters win, and the
+// expanded conninfo comes last.
+struct ConnectionDefault {
+  const char* keyword;
+  const char* value;
+};
+constexpr ConnectionDefault kConnectionDefaults[] = {
+    // An unreachable host fails the call in seconds, not after the kernel's minutes of retries.
+    {"connect_timeout", "5"},
+    // A server gone without closing its connections (host down, network partition) is noticed
+    // within a minute, not after the kernel's default of two hours.
+    {"keepalives_idle", "30"},
+    {"keepalives_interval", "10"},
+    {"keepalives_count", "3"},
+    // Tells hop's sessions apart in pg_stat_activity.
+    {"fallback_application_name", "hop"},
+};
+
+// A statement stuck behind a lock or a failing disk must not hold a pool connection forever: past
+// the timeout it fails, as kStoreUnavailable. A timeout the operator configured (for the role, the
+// database, or options in the conninfo) is kept.
+constexpr char kSessionDefaults[] =
+    "SELECT set_config('statement_timeout', '10s', false) "
+    "WHERE current_setting('statement_timeout') = '0'";
+
 }  // namespace
 
 PgConnection::~PgConnection() { Close(); }
@@ -28,21 +55,26 @@ PgConnection::~PgConnection() { Close(); }
 Status PgConnection::Connect() {
   if (Healthy()) return Status::Ok();
   Close();
-  // Defaults that the conninfo may override, since libpq lets later parameters win and the expanded
-  // conninfo comes last: without connect_timeout libpq would wait for an unreachable host for as
-  // long as the kernel keeps trying (minutes), and the application name tells hop's sessions apart
-  // in pg_stat_activity.
-  const char* const keywords[] = {"connect_timeout", "fallback_application_name", "dbname",
-                                  nullptr};
-  const char* const values[] = {"5", "hop", conninfo_.c_str(), nullptr};
-  conn_ = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
-  if (conn_ != nullptr && PQstatus(conn_) == CONNECTION_OK) {
-    // libpq prints the server's notices and warnings to stderr by default ("relation already
-    // exists, skipping"); they are not errors, and hop reports its errors itself.
-    PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
-    return Status::Ok();
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (const ConnectionDefault& setting : kConnectionDefaults) {
+    keywords.push_back(setting.keyword);
+    values.push_back(setting.value);
   }
-  Status error = PgConnectError(conn_);
+  keywords.insert(keywords.end(), {"dbname", nullptr});
+  values.insert(values.end(), {conninfo_.c_str(), nullptr});
+  conn_ = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
+  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
+    Status error = PgConnectError(conn_);
+    Close();
+    return error;
+  }
+  // libpq prints the server's notices and warnings to stderr by default ("relation already exists,
+  // skipping"); they are not errors, and hop reports its errors itself.
+  PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
+  OwnedResult limited(PQexec(conn_, kSessionDefaults));
+  if (Succeeded(limited.get())) return Status::Ok();
+  Status error = PgError(conn_, limited.get());
   Close();
   return error;
 }

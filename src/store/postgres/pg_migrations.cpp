@@ -49,9 +49,11 @@ CREATE TABLE clicks_day (LIKE clicks_minute INCLUDING ALL,
 };
 constexpr int kNewestVersion = static_cast<int>(std::size(kSteps));
 
-// The lock is keyed by the schema too: migrating one schema never waits for another.
+// The lock is keyed by the schema too: migrating one schema never waits for another. A step may
+// take long, and so may waiting for another instance's, so the statement timeout is lifted.
 constexpr char kBeginStep[] = R"sql(
 BEGIN;
+SET LOCAL statement_timeout = 0;
 SELECT pg_advisory_xact_lock(hashtext('hop.migrate'), hashtext(current_schema()));
 CREATE TABLE IF NOT EXISTS schema_migrations (
   version integer PRIMARY KEY,
