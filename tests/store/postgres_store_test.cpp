@@ -255,7 +255,7 @@ std::vector<MinuteClicks> FlushOf(const std::vector<int64_t>& links, int minutes
 }
 
 // Not a benchmark with a bar to pass, but the figure to watch: one flush of a busy second.
-TEST_F(PostgresStoreTest, AddClicksOfTenThousandEntriesIsOneQuickStatement) {
+TEST_F(PostgresStoreTest, TimesAFlushOfTenThousandEntries) {
   std::unique_ptr<Store> store = OpenMigrated(conninfo());
   ASSERT_NE(store, nullptr);
   std::vector<int64_t> ids;
