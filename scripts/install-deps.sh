@@ -10,7 +10,8 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(postgresql)
+  # nginx and wrk: the bench.smoke test runs bench/run.sh --smoke, which compares hop with nginx.
+  packages+=(postgresql nginx wrk)
 fi
 
 missing=()
