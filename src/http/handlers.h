@@ -17,6 +17,7 @@ Response DeleteLink(ApiContext& api, std::string_view code);
 
 Response GetLinkStats(ApiContext& api, std::string_view code);
 Response GetLinkSeries(ApiContext& api, std::string_view code, const Request& request);
+Response GetLinkQr(ApiContext& api, std::string_view code, const Request& request);
 
 Response Liveness();
 Response Readiness(ApiContext& api);

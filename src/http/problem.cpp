@@ -83,21 +83,22 @@ const char* TitleOf(ErrorCode code) {
 
 }  // namespace
 
-boost::json::object ProblemObject(const Status& status) {
+boost::json::object ProblemObject(const Status& status, int http_status) {
   const std::string_view name = ErrorCodeName(status.code());
   boost::json::object body;
   body["type"] = "urn:hop:problem:" + std::string(name);
   body["title"] = TitleOf(status.code());
-  body["status"] = HttpStatusOf(status.code());
+  body["status"] = http_status != 0 ? http_status : HttpStatusOf(status.code());
   body["detail"] = status.detail();
   body["code"] = name;
   return body;
 }
 
-Response ProblemResponse(const Status& status) {
-  Response response{.status = HttpStatusOf(status.code()),
+Response ProblemResponse(const Status& status, int http_status) {
+  if (http_status == 0) http_status = HttpStatusOf(status.code());
+  Response response{.status = http_status,
                     .headers = {},
-                    .body = boost::json::serialize(ProblemObject(status))};
+                    .body = boost::json::serialize(ProblemObject(status, http_status))};
   response.SetHeader("Content-Type", "application/problem+json");
   response.SetHeader("Cache-Control", "no-store");
   return response;

@@ -79,20 +79,27 @@ void Session::ReadRequest() {
   parser_->header_limit(static_cast<uint32_t>(worker_.options().max_header_bytes));
   parser_->body_limit(worker_.options().max_body_bytes);
   stream_.expires_after(worker_.options().read_timeout);
-  http::async_read(stream_, buffer_, *parser_,
-                   [self = shared_from_this()](boost::system::error_code ec, size_t bytes) {
-                     self->OnRequest(ec, bytes);
-                   });
+  http::async_read_header(stream_, buffer_, *parser_,
+                          [self = shared_from_this()](boost::system::error_code ec, size_t bytes) {
+                            self->OnHeader(ec, bytes);
+                          });
 }
 
-void Session::OnRequest(boost::system::error_code ec, size_t bytes) {
+void Session::OnHeader(boost::system::error_code ec, size_t header_bytes) {
   if (ec) return AnswerReadError(ec);
   // Beast checks header_limit only while the header is incomplete in its buffer; a whole oversized
-  // header that arrived in one read would pass. What the parser consumed, less the body, is the
-  // header.
-  if (bytes - parser_->get().body().size() > worker_.options().max_header_bytes) {
+  // header that arrived in one read would pass. The bytes consumed so far are exactly the header.
+  if (header_bytes > worker_.options().max_header_bytes) {
     return AnswerReadError(http::error::header_limit);
   }
+  if (parser_->is_done()) return Answer();
+  http::async_read(
+      stream_, buffer_, *parser_,
+      [self = shared_from_this()](boost::system::error_code ec, size_t) { self->OnBody(ec); });
+}
+
+void Session::OnBody(boost::system::error_code ec) {
+  if (ec) return AnswerReadError(ec);
   Answer();
 }
 
@@ -106,12 +113,13 @@ void Session::AnswerReadError(boost::system::error_code ec) {
         false);
   }
   if (ec == http::error::header_limit) {
-    Response response =
-        ProblemResponse(ErrorCode::kInvalidRequest,
-                        "the header section exceeds " +
-                            std::to_string(worker_.options().max_header_bytes) + " bytes");
-    response.status = 431;
-    return WriteResponse(std::move(response), false);
+    return WriteResponse(
+        ProblemResponse(
+            Status::Error(ErrorCode::kInvalidRequest,
+                          "the header section exceeds " +
+                              std::to_string(worker_.options().max_header_bytes) + " bytes"),
+            kRequestHeaderFieldsTooLarge),
+        false);
   }
   const bool malformed = ec.category() == make_error_code(http::error::bad_target).category() &&
                          ec != http::error::end_of_stream && ec != http::error::partial_message;

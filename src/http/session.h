@@ -40,7 +40,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void WaitForRequest();
   void OnFirstBytes(boost::system::error_code ec, size_t bytes);
   void ReadRequest();
-  void OnRequest(boost::system::error_code ec, size_t bytes);
+  void OnHeader(boost::system::error_code ec, size_t header_bytes);
+  void OnBody(boost::system::error_code ec);
   void AnswerReadError(boost::system::error_code ec);
   void Answer();
   void AnswerRedirect(std::string_view code);
