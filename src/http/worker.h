@@ -63,13 +63,15 @@ class Worker {
   ClickRecorder& recorder_;
   std::atomic<size_t>& connections_;
 
+  // Declared before the io_context so they outlive it: destroying the loop destroys the handlers it
+  // still holds, and with them sessions that unregister themselves here.
+  std::unordered_set<Session*> sessions_;
+  bool shutting_down_ = false;
   boost::asio::io_context ioc_{1};
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   boost::asio::steady_timer accept_retry_{ioc_};
   LinkCache cache_;
   HttpDate date_;
-  std::unordered_set<Session*> sessions_;
-  bool shutting_down_ = false;
   std::thread thread_;
   std::promise<void> finished_;
 };
