@@ -6,7 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake ninja-build ccache pkg-config git python3 curl
   libboost1.81-dev libboost-url1.81-dev libboost-json1.81-dev
-  libsqlite3-dev libpq-dev libssl-dev libidn2-dev libqrencode-dev libcli11-dev
+  libsqlite3-dev libpq-dev libssl-dev libidn2-dev libqrencode-dev libpng-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
 if [[ "${1:-}" == "--test" ]]; then

@@ -85,7 +85,8 @@ Response Router::RouteLinks(const Request& request, std::string_view rest) const
   if (sub == "/stats/series") {
     return Is(request, "GET") ? GetLinkSeries(api_, code, request) : MethodNotAllowed("GET");
   }
-  if (sub == "/qr") return Is(request, "GET") ? GetLinkQr(api_, code, request) : MethodNotAllowed("GET");
+  if (sub == "/qr")
+    return Is(request, "GET") ? GetLinkQr(api_, code, request) : MethodNotAllowed("GET");
   return NotFound();
 }
 
