@@ -1,6 +1,8 @@
-// hop: a URL shortener. `hop serve` runs the server; the other commands administer its store.
+// hop: a URL shortener. `hop serve` runs the server; admin commands work on its store directly;
+// client commands talk to a running server over the API.
 #include <CLI/CLI.hpp>
 
+#include "cli/client_commands.h"
 #include "cli/migrate_command.h"
 #include "cli/serve_command.h"
 
@@ -11,8 +13,10 @@ int main(int argc, char** argv) {
   CLI::App* serve = hop::AddServeCommand(app, serve_flags);
   hop::MigrateFlags migrate_flags;
   CLI::App* migrate = hop::AddMigrateCommand(app, migrate_flags);
+  hop::ClientFlags client_flags;
+  hop::ClientCommands client = hop::AddClientCommands(app, client_flags);
   CLI11_PARSE(app, argc, argv);
   if (serve->parsed()) return hop::RunServe(serve_flags);
   if (migrate->parsed()) return hop::RunMigrate(migrate_flags);
-  return 2;
+  return hop::RunClientCommand(client, client_flags);
 }
