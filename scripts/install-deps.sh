@@ -9,9 +9,16 @@ packages=(
   libsqlite3-dev libpq-dev libssl-dev libidn2-dev libqrencode-dev libpng-dev libcli11-dev
   libgtest-dev libgmock-dev libbenchmark-dev
 )
+# The build runs `npm ci` for the web UI. A Node.js from elsewhere (NodeSource, nvm) will do, and
+# Debian's npm package would conflict with NodeSource's nodejs, so Debian's are only asked for when
+# there is no npm at all.
+if ! command -v npm >/dev/null; then
+  packages+=(nodejs npm)
+fi
 if [[ "${1:-}" == "--test" ]]; then
   # nginx and wrk: the bench.smoke test runs bench/run.sh --smoke, which compares hop with nginx.
-  packages+=(postgresql nginx wrk)
+  # chromium: the browser tests drive it with Playwright, which never downloads a browser here.
+  packages+=(postgresql nginx wrk chromium chromium-driver)
 fi
 
 missing=()

@@ -19,6 +19,9 @@ Response GetLinkStats(ApiContext& api, std::string_view code);
 Response GetLinkSeries(ApiContext& api, std::string_view code, const Request& request);
 Response GetLinkQr(ApiContext& api, std::string_view code, const Request& request);
 
+// The web UI's embedded files: "/" and "/assets/..." (http/web_assets.h).
+Response ServeWebUi(const Request& request);
+
 Response Liveness();
 Response Readiness(ApiContext& api);
 

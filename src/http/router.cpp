@@ -13,6 +13,8 @@ namespace hop {
 namespace {
 
 constexpr std::string_view kLinksPrefix = "/api/v1/links";
+// "assets" is a reserved word, so no link code can shadow the UI's files.
+constexpr std::string_view kAssetsPrefix = "/assets/";
 
 Response MethodNotAllowed(std::string_view allow) {
   Response response =
@@ -54,6 +56,9 @@ Response Router::Dispatch(const Request& request) const {
   const std::string_view path = request.Path();
   if (path == "/healthz") return Is(request, "GET") ? Liveness() : MethodNotAllowed("GET");
   if (path == "/readyz") return Is(request, "GET") ? Readiness(api_) : MethodNotAllowed("GET");
+  if (path == "/" || path.starts_with(kAssetsPrefix)) {
+    return Is(request, "GET") ? ServeWebUi(request) : MethodNotAllowed("GET");
+  }
   if (path.starts_with(kLinksPrefix)) return RouteLinks(request, path.substr(kLinksPrefix.size()));
   if (IsLinkPath(path)) return MethodNotAllowed("GET, HEAD");
   return NotFound();
