@@ -104,10 +104,18 @@ int Serve(const ServeFlags& flags) {
   StatsService stats(store, clock);
   LinkResolver resolver(store, kMissingTtl);
   ClickPipeline clicks(store, clock, options.threads,
-                       ClickPipelineOptions{.flush_interval = DurationOf(flags.flush_interval)});
+                       ClickPipelineOptions{.flush_interval = DurationOf(flags.flush_interval),
+                                            .max_pending = flags.click_buffer});
   ApiContext api{links, stats, store, base_url};
   Server server(options, ServerParts{api, resolver, clicks, clock, events});
   if (Status s = server.Listen(); !s.ok()) throw Failure{s.detail()};
+  // Other instances sharing the store change links too; their changes reach this one's caches
+  // through the feed (none for SQLite, which no other instance shares). Declared after the
+  // server, so it stops before the workers it posts to go away.
+  Result<std::unique_ptr<LinkChangeFeed>> feed = store.WatchLinkChanges(
+      {.changed = [&events](const std::string& code) { events.Publish(code); },
+       .all_changed = [&events] { events.PublishAllChanged(); }});
+  if (!feed.ok()) throw Failure{feed.status().detail()};
   const std::string address = "http://" + url_host + ":" + std::to_string(server.port());
   if (api.base_url.empty()) api.base_url = address;
 
@@ -116,7 +124,10 @@ int Serve(const ServeFlags& flags) {
           " workers, base URL " + api.base_url + ")");
   server.Run();
   Status flushed = clicks.Stop();
-  if (!flushed.ok()) throw Failure{"could not write the last clicks: " + flushed.detail()};
+  if (!flushed.ok()) {
+    throw Failure{"could not write the last " + std::to_string(clicks.pending_clicks()) +
+                  " clicks, which are lost: " + flushed.detail()};
+  }
   LogLine("stopped; " + std::to_string(clicks.flushed_clicks()) + " clicks written since start");
   return 0;
 }
@@ -178,6 +189,12 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
       ->capture_default_str();
   cmd->add_option("--cache-size", f.cache_size, "Links each worker keeps in memory")
       ->envname("HOP_CACHE_SIZE")
+      ->capture_default_str();
+  cmd->add_option("--click-buffer", f.click_buffer,
+                  "Link-minutes of clicks kept while the store is unreachable; beyond, the oldest "
+                  "are dropped and counted")
+      ->envname("HOP_CLICK_BUFFER")
+      ->check(CLI::PositiveNumber)
       ->capture_default_str();
   cmd->add_option("--block-list", f.block_list,
                   "File of target hosts to refuse, one per line (subdomains too)")

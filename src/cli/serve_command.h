@@ -20,6 +20,7 @@ struct ServeFlags {
   std::string shutdown_timeout = "10s";
   size_t max_connections = 10'000;
   size_t cache_size = 1'000'000;
+  size_t click_buffer = 1'000'000;  // ClickPipelineOptions::max_pending
   std::string block_list;
 };
 

@@ -56,6 +56,9 @@ Response Router::Dispatch(const Request& request) const {
   const std::string_view path = request.Path();
   if (path == "/healthz") return Is(request, "GET") ? Liveness() : MethodNotAllowed("GET");
   if (path == "/readyz") return Is(request, "GET") ? Readiness(api_) : MethodNotAllowed("GET");
+  if (path == "/metrics" && metrics_) {
+    return Is(request, "GET") ? metrics_->Scrape() : MethodNotAllowed("GET");
+  }
   if (path == "/" || path.starts_with(kAssetsPrefix)) {
     return Is(request, "GET") ? ServeWebUi(request) : MethodNotAllowed("GET");
   }

@@ -10,6 +10,7 @@
 
 #include "http/api_context.h"
 #include "http/message.h"
+#include "http/server_metrics.h"
 
 namespace hop {
 
@@ -20,7 +21,9 @@ bool IsRedirectRequest(std::string_view method, std::string_view path);
 
 class Router {
  public:
-  explicit Router(ApiContext& api) : api_(api) {}
+  // Without `metrics` (tests of the API alone), /metrics is not served.
+  explicit Router(ApiContext& api, const ServerMetrics* metrics = nullptr)
+      : api_(api), metrics_(metrics) {}
 
   // Answers every request that is not a redirect; errors as problem+json, never an exception.
   Response Handle(const Request& request) const;
@@ -30,6 +33,7 @@ class Router {
   Response RouteLinks(const Request& request, std::string_view rest) const;
 
   ApiContext& api_;
+  const ServerMetrics* metrics_;
 };
 
 }  // namespace hop

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "http/router.h"
+#include "http/server_metrics.h"
 #include "http/worker.h"
 #include "service/log.h"
 
@@ -15,18 +16,26 @@ namespace asio = boost::asio;
 
 struct Server::Impl {
   Impl(const ServerOptions& options, ServerParts parts)
-      : options(options), parts(parts), router(parts.api) {
+      : options(options),
+        parts(parts),
+        metrics(parts.clicks, parts.api.store, parts.clock.Now()),
+        router(parts.api, &metrics) {
     for (size_t i = 0; i < options.threads; ++i) {
       workers.push_back(std::make_unique<Worker>(this->options, this->parts, router,
                                                  parts.clicks.recorder(i), connections));
+      const Worker& worker = *workers.back();
+      metrics.AddWorker(worker.counters(), worker.cache());
     }
     for (auto& worker : workers) {
-      parts.events.Subscribe([w = worker.get()](const std::string& code) { w->Forget(code); });
+      parts.events.Subscribe(
+          {.changed = [w = worker.get()](const std::string& code) { w->Forget(code); },
+           .all_changed = [w = worker.get()] { w->ForgetAll(); }});
     }
   }
 
   const ServerOptions options;
   ServerParts parts;
+  ServerMetrics metrics;
   Router router;
   std::atomic<size_t> connections{0};
   std::vector<std::unique_ptr<Worker>> workers;

@@ -149,6 +149,7 @@ void Session::AnswerRedirect(std::string_view code) {
     const bool head = message.method() == http::verb::head;
     const bool bot = head || IsKnownBot(message[http::field::user_agent]);
     worker_.recorder().Record({resolution.link->id, static_cast<int32_t>(MinuteOf(now)), bot});
+    worker_.counters().CountRedirect();
     const std::string_view target = message.target();
     const size_t q = target.find('?');
     const std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
@@ -185,6 +186,7 @@ void Session::WriteRedirect(bool keep_alive) {
 
 void Session::WriteResponse(Response response, bool keep_alive) {
   keep_alive = keep_alive && !closing_;
+  worker_.counters().CountResponse(response.status);
   response_ = {};
   response_.result(static_cast<unsigned>(response.status));
   response_.version(11);

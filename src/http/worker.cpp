@@ -112,4 +112,8 @@ void Worker::Forget(const std::string& code) {
   asio::post(ioc_, [this, code] { cache_.Erase(code); });
 }
 
+void Worker::ForgetAll() {
+  asio::post(ioc_, [this] { cache_.Clear(); });
+}
+
 }  // namespace hop

@@ -14,6 +14,7 @@
 #include "http/http_date.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/serving_counters.h"
 #include "service/click_recorder.h"
 #include "service/link_cache.h"
 
@@ -40,12 +41,19 @@ class Worker {
 
   // Forgets `code` in this worker's cache, on this worker's thread. Callable from any thread.
   void Forget(const std::string& code);
+  // Forgets every link in this worker's cache, on this worker's thread. Callable from any thread.
+  void ForgetAll();
+
+  // For metrics, from any thread: see the thread-safety notes of each class.
+  const ServingCounters& counters() const { return counters_; }
+  const LinkCache& cache() const { return cache_; }
 
   // For sessions, on this worker's thread only.
   const ServerOptions& options() const { return options_; }
   ServerParts& parts() { return parts_; }
   const Router& router() const { return router_; }
   LinkCache& cache() { return cache_; }
+  ServingCounters& counters() { return counters_; }
   ClickRecorder& recorder() { return recorder_; }
   HttpDate& date() { return date_; }
   bool shutting_down() const { return shutting_down_; }
@@ -71,6 +79,7 @@ class Worker {
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   boost::asio::steady_timer accept_retry_{ioc_};
   LinkCache cache_;
+  ServingCounters counters_;
   HttpDate date_;
   std::thread thread_;
   std::promise<void> finished_;

@@ -35,10 +35,7 @@ void ClickPipeline::RunFlusher() {
   std::unique_lock lock(stop_mutex_);
   while (!stop_cv_.wait_for(lock, options_.flush_interval, [this] { return stopping_; })) {
     lock.unlock();
-    if (Status s = Flush(); !s.ok()) {
-      LogLine("click flush failed, " + std::to_string(pending_entries()) +
-              " entries kept for retry: " + s.detail());
-    }
+    (void)Flush();  // logs its failures itself
     PruneIfDue();
     lock.lock();
   }
@@ -62,11 +59,22 @@ Status ClickPipeline::Flush() {
   });
   Status status = store_.AddClicks(batch);
   if (!status.ok()) {
+    // An outage fails every interval; one line when it starts is news, one per interval is noise.
+    if (failed_flushes_++ == 0) {
+      LogLine("click flush failed; keeping the clicks and retrying every interval: " +
+              status.detail());
+    }
     DropOldestBeyondLimit();
     return status;
   }
+  if (failed_flushes_ > 0) {
+    LogLine("click flush succeeded after " + std::to_string(failed_flushes_) +
+            " failed attempts: " + std::to_string(clicks) + " kept clicks written");
+    failed_flushes_ = 0;
+  }
   pending_.clear();
   pending_size_.store(0, std::memory_order_relaxed);
+  pending_clicks_.store(0, std::memory_order_relaxed);
   flushed_clicks_.fetch_add(static_cast<uint64_t>(clicks), std::memory_order_relaxed);
   return Status::Ok();
 }
@@ -79,6 +87,7 @@ void ClickPipeline::MergeDrained() {
     (event.bot ? counts.bots : counts.humans) += 1;
   }
   pending_size_.store(pending_.size(), std::memory_order_relaxed);
+  pending_clicks_.fetch_add(drained_.size(), std::memory_order_relaxed);
 }
 
 void ClickPipeline::DropOldestBeyondLimit() {
@@ -97,6 +106,7 @@ void ClickPipeline::DropOldestBeyondLimit() {
   }
   dropped_clicks_.fetch_add(dropped, std::memory_order_relaxed);
   pending_size_.store(pending_.size(), std::memory_order_relaxed);
+  pending_clicks_.fetch_sub(dropped, std::memory_order_relaxed);
   LogLine("click buffer full while the store is unreachable: dropped " + std::to_string(dropped) +
           " clicks of the oldest minutes");
 }

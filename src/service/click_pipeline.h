@@ -52,9 +52,14 @@ class ClickPipeline {
   // Drains every recorder and writes to the store now; what fails stays pending.
   Status Flush();
 
+  // Counters for metrics and logs; each may be read from any thread.
   uint64_t flushed_clicks() const { return flushed_clicks_.load(std::memory_order_relaxed); }
   uint64_t dropped_clicks() const { return dropped_clicks_.load(std::memory_order_relaxed); }
+  // Clicks merged but not yet written, and the (link, minute) entries that hold them: after each
+  // flush interval, zero unless the store is failing.
+  uint64_t pending_clicks() const { return pending_clicks_.load(std::memory_order_relaxed); }
   size_t pending_entries() const { return pending_size_.load(std::memory_order_relaxed); }
+  size_t max_pending_entries() const { return options_.max_pending; }
 
  private:
   struct Key {
@@ -86,6 +91,7 @@ class ClickPipeline {
   std::vector<ClickEvent> drained_;
   std::unordered_map<Key, Counts, KeyHash> pending_;
   int64_t last_prune_minute_ = 0;
+  int failed_flushes_ = 0;  // in a row, for logging the start and the end of an outage only
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;
@@ -95,6 +101,7 @@ class ClickPipeline {
   std::atomic<uint64_t> flushed_clicks_{0};
   std::atomic<uint64_t> dropped_clicks_{0};
   std::atomic<size_t> pending_size_{0};
+  std::atomic<uint64_t> pending_clicks_{0};
 };
 
 }  // namespace hop

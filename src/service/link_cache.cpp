@@ -25,6 +25,7 @@ const CachedLink* LinkCache::Find(std::string_view code) const {
 const CachedLink& LinkCache::Put(std::string_view code, CachedLink link) {
   if (links_.size() >= capacity_ && !links_.contains(code)) links_.erase(links_.begin());
   auto [it, inserted] = links_.insert_or_assign(std::string(code), std::move(link));
+  shared_size_.store(links_.size(), std::memory_order_relaxed);
   return it->second;
 }
 
@@ -46,6 +47,13 @@ void LinkCache::PutMissing(std::string_view code, int64_t forget_at_ms) {
 void LinkCache::Erase(std::string_view code) {
   if (auto it = links_.find(code); it != links_.end()) links_.erase(it);
   if (auto it = missing_.find(code); it != missing_.end()) missing_.erase(it);
+  shared_size_.store(links_.size(), std::memory_order_relaxed);
+}
+
+void LinkCache::Clear() {
+  links_.clear();
+  missing_.clear();
+  shared_size_.store(0, std::memory_order_relaxed);
 }
 
 }  // namespace hop

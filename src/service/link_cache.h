@@ -2,16 +2,21 @@
 //
 // Every HTTP worker owns one LinkCache and is the only thread that touches it, which is why a hit
 // takes no lock and no atomic operation. Staleness is handled by LinkEvents: a change to a link is
-// delivered to each worker's thread, which erases the code here.
+// delivered to each worker's thread, which erases the code here (or clears everything, when changes
+// may have been missed). Entries have no time to live: in a single instance every change passes
+// through LinkEvents, and with several the store's change feed reports every committed change, or
+// that it may have missed some; a timer would only add misses.
 //
 // Two maps, because they fail differently: known links are bounded by `capacity` (an arbitrary
 // entry is evicted when full: it is cheap, and any policy serves a hot link again on its next
 // miss), and "not found" answers are bounded separately and expire quickly, so a scan over random
 // codes can neither push real links out nor hide a link created by another instance for long.
 //
-// Thread-safety: none; confine each instance to one thread.
+// Thread-safety: none; confine each instance to one thread. Only shared_size() may be read from
+// any thread.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <limits>
 #include <string>
@@ -52,7 +57,12 @@ class LinkCache {
   // Forgets everything about `code`, found or missing.
   void Erase(std::string_view code);
 
+  // Forgets every link, found or missing.
+  void Clear();
+
   size_t size() const { return links_.size(); }
+  // The number of links cached, as of the last change, for readers on other threads (metrics).
+  size_t shared_size() const { return shared_size_.load(std::memory_order_relaxed); }
 
  private:
   // Lets find() take a string_view without building a std::string: no allocation on a hit.
@@ -67,6 +77,8 @@ class LinkCache {
   const size_t missing_capacity_;
   Map<CachedLink> links_;
   Map<int64_t> missing_;  // code -> when to forget it (unix ms)
+  // Written when links_ changes size, which a hit never does, so the hot path does not touch it.
+  std::atomic<size_t> shared_size_{0};
 };
 
 }  // namespace hop

@@ -2,11 +2,12 @@
 //
 // Each HTTP worker keeps its own cache of links (so a redirect hit takes no lock); when a link is
 // created, changed or deleted, every worker must forget what it knew about that code, including a
-// cached "not found". The service publishes here after the store has committed; subscribers (the
-// workers, and in a multi-instance deployment the store's change feed) decide how to deliver it to
-// their thread.
+// cached "not found". The service publishes here after the store has committed, and so does the
+// store's change feed for changes other instances made; when the feed may have missed some (it lost
+// its connection to the database), it publishes that everything changed, and every cache forgets
+// all it holds. Subscribers (the workers) decide how to deliver each event to their thread.
 //
-// Thread-safety: Subscribe only before serving starts; Publish from any thread afterwards.
+// Thread-safety: Subscribe only before serving starts; Publish* from any thread afterwards.
 #pragma once
 
 #include <functional>
@@ -17,12 +18,19 @@ namespace hop {
 
 class LinkEvents {
  public:
-  using Subscriber = std::function<void(const std::string& code)>;
+  struct Subscriber {
+    std::function<void(const std::string& code)> changed;
+    std::function<void()> all_changed;
+  };
 
   void Subscribe(Subscriber subscriber) { subscribers_.push_back(std::move(subscriber)); }
 
   void Publish(const std::string& code) const {
-    for (const auto& subscriber : subscribers_) subscriber(code);
+    for (const auto& subscriber : subscribers_) subscriber.changed(code);
+  }
+
+  void PublishAllChanged() const {
+    for (const auto& subscriber : subscribers_) subscriber.all_changed();
   }
 
  private:

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -51,6 +52,27 @@ struct ClickTotals {
 struct BucketCount {
   int64_t bucket;
   int64_t clicks;
+};
+
+// What a store that several processes share reports about changes to links, so that each process
+// can drop what its caches hold. Called on the feed's own thread, one call at a time.
+struct LinkChangeHandler {
+  // A link was created, changed or deleted, by any process, this one included; called after the
+  // change committed.
+  std::function<void(const std::string& code)> changed;
+  // Any link may have changed unreported: the feed has just started listening, or listens again
+  // after losing its connection, and changes made meanwhile were not reported.
+  std::function<void()> all_changed;
+};
+
+// A running subscription of a LinkChangeHandler. Destroying it stops the reports: once the
+// destructor returns, the handler is not called again.
+class LinkChangeFeed {
+ public:
+  LinkChangeFeed() = default;
+  LinkChangeFeed(const LinkChangeFeed&) = delete;
+  LinkChangeFeed& operator=(const LinkChangeFeed&) = delete;
+  virtual ~LinkChangeFeed() = default;
 };
 
 class Store {
@@ -98,6 +120,17 @@ class Store {
 
   // Deletes minute buckets older than `minute_before` and hour buckets older than `hour_before`.
   virtual Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) = 0;
+
+  // Starts reporting every committed change to a link, by whichever process sharing this store
+  // made it, to `handler` (REQUIRES: both callbacks set), until the returned feed is destroyed.
+  // Reports arrive within about a second of the commit while the database is reachable; while it
+  // is not, the feed reconnects by itself and calls all_changed when it listens again, so nothing
+  // missed goes unnoticed. Returns nullptr for a store that only this process uses (SQLite): its
+  // changes all go through this process, which knows about them without a feed.
+  // kInternal when the feed cannot be started (the process is out of file descriptors).
+  virtual Result<std::unique_ptr<LinkChangeFeed>> WatchLinkChanges(LinkChangeHandler /*handler*/) {
+    return std::unique_ptr<LinkChangeFeed>();
+  }
 };
 
 // Opens the store named by `spec`: "sqlite:PATH" or "postgres://..." / "postgresql://...".

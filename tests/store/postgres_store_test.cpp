@@ -12,9 +12,11 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -380,11 +382,20 @@ TEST(PostgresStoreOutage, UnavailableWhileTheServerIsDownAndBackWithoutReopening
   ASSERT_TRUE(cluster.Stop());
   Status down = store->Ping();
   EXPECT_TRUE(FailsWith(down, ErrorCode::kStoreUnavailable));
-  EXPECT_TRUE(FailsWith(store->FindLink("survivor"), ErrorCode::kStoreUnavailable));
+  // After a failed connection attempt, calls fail at once until the next attempt is due, and say
+  // so.
+  Result<Link> fast = store->FindLink("survivor");
+  EXPECT_TRUE(FailsWith(fast, ErrorCode::kStoreUnavailable));
+  EXPECT_NE(fast.status().detail().find("hop tries to reconnect"), std::string::npos)
+      << fast.status().detail();
 
   ASSERT_TRUE(cluster.Start());
-  // No call fails after the server is back: connections broken by the restart are replaced before
-  // they are used, not discovered by failing a caller's statement.
+  // The store finds the server again within its longest retry delay (4 s), and from then on no
+  // call fails: connections broken by the restart are replaced before they are used, not
+  // discovered by failing a caller's statement.
+  auto back_by = std::chrono::steady_clock::now() + std::chrono::seconds(6);
+  while (!store->Ping().ok() && std::chrono::steady_clock::now() < back_by)
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
   EXPECT_TRUE(IsOk(store->Ping()));
   EXPECT_EQ(FailuresOfConcurrentCalls(8, find), 0);
 }
@@ -413,6 +424,120 @@ TEST(PostgresStoreOutage, ConnectionsEndedByTheServerAreReplacedBeforeUse) {
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
   EXPECT_EQ(FailuresOfConcurrentCalls(8, find), 0);
+}
+
+// What a change feed reported, for a test thread to wait on.
+class FeedLog {
+ public:
+  LinkChangeHandler Handler() {
+    return {.changed =
+                [this](const std::string& code) {
+                  std::lock_guard lock(mutex_);
+                  codes_.push_back(code);
+                  cv_.notify_all();
+                },
+            .all_changed =
+                [this] {
+                  std::lock_guard lock(mutex_);
+                  ++all_changed_;
+                  cv_.notify_all();
+                }};
+  }
+
+  // Waits up to `timeout` for at least `count` codes; returns the codes seen.
+  std::vector<std::string> WaitForCodes(size_t count, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    cv_.wait_for(lock, timeout, [&] { return codes_.size() >= count; });
+    return codes_;
+  }
+  // Waits up to `timeout` for all_changed to have been reported `count` times.
+  bool WaitForAllChanged(int count, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return all_changed_ >= count; });
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::string> codes_;
+  int all_changed_ = 0;
+};
+
+constexpr std::chrono::milliseconds kReportDeadline{1000};
+
+std::unique_ptr<LinkChangeFeed> Watch(Store& store, FeedLog& log) {
+  Result<std::unique_ptr<LinkChangeFeed>> feed = store.WatchLinkChanges(log.Handler());
+  EXPECT_TRUE(IsOk(feed));
+  return feed.ok() ? std::move(feed).value() : nullptr;
+}
+
+TEST_F(PostgresStoreTest, FeedReportsEveryCommittedChangeOfAnotherInstance) {
+  std::unique_ptr<Store> writer = OpenMigrated(conninfo());
+  std::unique_ptr<Store> watched = OpenMigrated(conninfo());
+  ASSERT_NE(watched, nullptr);
+  FeedLog log;
+  std::unique_ptr<LinkChangeFeed> feed = Watch(*watched, log);
+  ASSERT_NE(feed, nullptr);
+  // Listening starts with "anything may have changed": nothing was reported before.
+  ASSERT_TRUE(log.WaitForAllChanged(1, std::chrono::seconds(5)));
+
+  Must(writer->CreateLink("made", UrlFields("https://example.com/"), kNow));
+  EXPECT_EQ(log.WaitForCodes(1, kReportDeadline), std::vector<std::string>{"made"});
+  LinkPatch patch;
+  patch.disabled = true;
+  Must(writer->UpdateLink("made", patch, kNow));
+  EXPECT_EQ(log.WaitForCodes(2, kReportDeadline), (std::vector<std::string>{"made", "made"}));
+  ASSERT_TRUE(IsOk(writer->DeleteLink("made")));
+  EXPECT_EQ(log.WaitForCodes(3, kReportDeadline),
+            (std::vector<std::string>{"made", "made", "made"}));
+}
+
+TEST_F(PostgresStoreTest, FeedIsSilentAboutWhatDoesNotChangeALink) {
+  std::unique_ptr<Store> store = OpenMigrated(conninfo());
+  ASSERT_NE(store, nullptr);
+  int64_t id = Must(store->CreateLink("kept", UrlFields("https://example.com/"), kNow)).id;
+  int64_t limited_id = 0;
+  {
+    LinkFields fields = UrlFields("https://example.com/");
+    fields.max_visits = 5;
+    limited_id = Must(store->CreateLink("limited", fields, kNow)).id;
+  }
+  FeedLog log;
+  std::unique_ptr<LinkChangeFeed> feed = Watch(*store, log);
+  ASSERT_TRUE(log.WaitForAllChanged(1, std::chrono::seconds(5)));
+
+  // A taken alias, changes and deletes of nothing, click flushes and visit claims: none of them
+  // may cost the other instances their cached links.
+  EXPECT_TRUE(FailsWith(store->CreateLink("kept", UrlFields("https://example.org/"), kNow),
+                        ErrorCode::kAliasTaken));
+  LinkPatch patch;
+  patch.disabled = true;
+  EXPECT_TRUE(FailsWith(store->UpdateLink("absent", patch, kNow), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailsWith(store->DeleteLink("absent"), ErrorCode::kNotFound));
+  const MinuteClicks clicks[] = {Humans(id, kNowMinute, 3)};
+  ASSERT_TRUE(IsOk(store->AddClicks(clicks)));
+  ASSERT_TRUE(IsOk(store->ClaimVisit(limited_id)));
+  // A change after all of them is the first thing reported.
+  Must(store->CreateLink("marker", UrlFields("https://example.com/"), kNow));
+  EXPECT_EQ(log.WaitForCodes(1, kReportDeadline), std::vector<std::string>{"marker"});
+}
+
+TEST_F(PostgresStoreTest, FeedThatLostItsSessionListensAgainAndReportsThatAllMayHaveChanged) {
+  const std::string name = "hop_feed_" + std::to_string(getpid());
+  std::unique_ptr<Store> store = OpenMigrated(conninfo() + "&application_name=" + name);
+  ASSERT_NE(store, nullptr);
+  FeedLog log;
+  std::unique_ptr<LinkChangeFeed> feed = Watch(*store, log);
+  ASSERT_TRUE(log.WaitForAllChanged(1, std::chrono::seconds(5)));
+
+  std::string url = EnvOrEmpty("HOP_TEST_POSTGRES_URL");
+  ASSERT_TRUE(ExecuteSql(url,
+                         "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                         "WHERE application_name = '" +
+                             name + "' AND query LIKE 'LISTEN%'"));
+  EXPECT_TRUE(log.WaitForAllChanged(2, std::chrono::seconds(5)));
+  Must(store->CreateLink("after", UrlFields("https://example.com/"), kNow));
+  EXPECT_EQ(log.WaitForCodes(1, kReportDeadline), std::vector<std::string>{"after"});
 }
 
 }  // namespace

@@ -11,7 +11,8 @@ namespace {
 class LinkServiceTest : public ::testing::Test {
  protected:
   LinkServiceTest() {
-    events_.Subscribe([this](const std::string& code) { published_.push_back(code); });
+    events_.Subscribe({.changed = [this](const std::string& code) { published_.push_back(code); },
+                       .all_changed = [] {}});
   }
 
   static CreateLinkRequest Request(std::string url, std::optional<std::string> alias = {}) {

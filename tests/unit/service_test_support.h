@@ -37,13 +37,14 @@ class TempSqliteStore {
 };
 
 // Passes every call to a real store and counts the lookups, so a test can tell a cache hit from a
-// miss.
+// miss; click writes can be made to fail as they do while the database is down.
 class CountingStore final : public Store {
  public:
   explicit CountingStore(Store& inner) : inner_(inner) {}
 
   int find_calls() const { return find_calls_; }
   int claim_calls() const { return claim_calls_; }
+  void set_click_writes_fail(bool fail) { click_writes_fail_ = fail; }
 
   Status Migrate() override { return inner_.Migrate(); }
   Status Ping() override { return inner_.Ping(); }
@@ -64,6 +65,7 @@ class CountingStore final : public Store {
     return inner_.ClaimVisit(link_id);
   }
   Status AddClicks(std::span<const MinuteClicks> clicks) override {
+    if (click_writes_fail_) return Status::Error(ErrorCode::kStoreUnavailable, "the store is down");
     return inner_.AddClicks(clicks);
   }
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override {
@@ -81,6 +83,7 @@ class CountingStore final : public Store {
   Store& inner_;
   std::atomic<int> find_calls_{0};
   std::atomic<int> claim_calls_{0};
+  std::atomic<bool> click_writes_fail_{false};
 };
 
 }  // namespace hop

@@ -25,18 +25,19 @@ void IgnoreNotice(void*, const char*) {}
 
 // Connection parameters hop sets unless the conninfo does: libpq lets later parameters win, and the
 // expanded conninfo comes last.
-struct ConnectionDefault {
-  const char* keyword;
-  const char* value;
-};
-constexpr ConnectionDefault kConnectionDefaults[] = {
-    // An unreachable host fails the call in seconds, not after the kernel's minutes of retries.
-    {"connect_timeout", "5"},
+constexpr PgSetting kConnectionDefaults[] = {
+    // Connecting happens on the caller's thread, which may be an HTTP worker's event loop: an
+    // unreachable host must fail the call in seconds, not after the kernel's minutes of retries.
+    // Two seconds is libpq's smallest timeout.
+    {"connect_timeout", "2"},
     // A server gone without closing its connections (host down, network partition) is noticed
     // within a minute, not after the kernel's default of two hours.
     {"keepalives_idle", "30"},
     {"keepalives_interval", "10"},
     {"keepalives_count", "3"},
+    // A statement sent into a partition is not answered and not acknowledged either; without this
+    // the kernel retransmits for about fifteen minutes before the call fails.
+    {"tcp_user_timeout", "5000"},
     // Tells hop's sessions apart in pg_stat_activity.
     {"fallback_application_name", "hop"},
 };
@@ -50,33 +51,45 @@ constexpr char kSessionDefaults[] =
 
 }  // namespace
 
+Result<PgSession> OpenPgSession(const std::string& conninfo, std::span<const PgSetting> settings) {
+  std::vector<const char*> keywords;
+  std::vector<const char*> values;
+  for (std::span<const PgSetting> list :
+       {std::span<const PgSetting>(kConnectionDefaults), settings}) {
+    for (const PgSetting& setting : list) {
+      keywords.push_back(setting.keyword);
+      values.push_back(setting.value);
+    }
+  }
+  keywords.insert(keywords.end(), {"dbname", nullptr});
+  values.insert(values.end(), {conninfo.c_str(), nullptr});
+  PgSession session(PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1));
+  if (session == nullptr || PQstatus(session.get()) != CONNECTION_OK)
+    return PgConnectError(session.get());
+  // libpq prints the server's notices and warnings to stderr by default ("relation already exists,
+  // skipping"); they are not errors, and hop reports its errors itself.
+  PQsetNoticeProcessor(session.get(), IgnoreNotice, nullptr);
+  OwnedResult limited(PQexec(session.get(), kSessionDefaults));
+  if (!Succeeded(limited.get())) return PgError(session.get(), limited.get());
+  return session;
+}
+
 PgConnection::~PgConnection() { Close(); }
 
 Status PgConnection::Connect() {
   if (Healthy()) return Status::Ok();
   Close();
-  std::vector<const char*> keywords;
-  std::vector<const char*> values;
-  for (const ConnectionDefault& setting : kConnectionDefaults) {
-    keywords.push_back(setting.keyword);
-    values.push_back(setting.value);
+  if (breaker_ != nullptr) {
+    if (Status may = breaker_->BeforeConnect(PgCircuitBreaker::Clock::now()); !may.ok()) return may;
   }
-  keywords.insert(keywords.end(), {"dbname", nullptr});
-  values.insert(values.end(), {conninfo_.c_str(), nullptr});
-  conn_ = PQconnectdbParams(keywords.data(), values.data(), /*expand_dbname=*/1);
-  if (conn_ == nullptr || PQstatus(conn_) != CONNECTION_OK) {
-    Status error = PgConnectError(conn_);
-    Close();
-    return error;
+  Result<PgSession> session = OpenPgSession(conninfo_);
+  if (breaker_ != nullptr) {
+    breaker_->AfterConnect(session.ok() ? Status::Ok() : session.status(),
+                           PgCircuitBreaker::Clock::now());
   }
-  // libpq prints the server's notices and warnings to stderr by default ("relation already exists,
-  // skipping"); they are not errors, and hop reports its errors itself.
-  PQsetNoticeProcessor(conn_, IgnoreNotice, nullptr);
-  OwnedResult limited(PQexec(conn_, kSessionDefaults));
-  if (Succeeded(limited.get())) return Status::Ok();
-  Status error = PgError(conn_, limited.get());
-  Close();
-  return error;
+  if (!session.ok()) return session.status();
+  conn_ = session.value().release();
+  return Status::Ok();
 }
 
 // A connection is usable when libpq thinks it is, it is outside any transaction, and the server has

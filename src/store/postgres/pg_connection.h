@@ -12,14 +12,34 @@
 
 #include <libpq-fe.h>
 
+#include <memory>
+#include <span>
 #include <string>
 #include <unordered_set>
 
 #include "core/status.h"
+#include "store/postgres/pg_circuit_breaker.h"
 #include "store/postgres/pg_params.h"
 #include "store/postgres/pg_result.h"
 
 namespace hop {
+
+// A libpq connection parameter ("connect_timeout", "2").
+struct PgSetting {
+  const char* keyword;
+  const char* value;
+};
+
+struct PgFinish {
+  void operator()(PGconn* conn) const { PQfinish(conn); }
+};
+using PgSession = std::unique_ptr<PGconn, PgFinish>;
+
+// Opens a session with hop's defaults (short timeouts, keepalives, a statement timeout: see
+// pg_connection.cpp), then `settings`, then what `conninfo` says, each overriding the one before.
+// kStoreUnavailable when the server cannot be reached.
+Result<PgSession> OpenPgSession(const std::string& conninfo,
+                                std::span<const PgSetting> settings = {});
 
 // A statement hop runs with parameters. Defined once, as a constant, by the file that runs it.
 struct PgStatement {
@@ -33,12 +53,16 @@ struct PgStatement {
 
 class PgConnection {
  public:
-  explicit PgConnection(std::string conninfo) : conninfo_(std::move(conninfo)) {}
+  // `breaker`, when given, decides whether a broken connection may try to reconnect now (see
+  // pg_circuit_breaker.h); it must outlive the connection.
+  explicit PgConnection(std::string conninfo, PgCircuitBreaker* breaker = nullptr)
+      : conninfo_(std::move(conninfo)), breaker_(breaker) {}
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
   ~PgConnection();
 
-  // Connects unless connected and healthy. kStoreUnavailable when the server cannot be reached.
+  // Connects unless connected and healthy. kStoreUnavailable when the server cannot be reached, or
+  // at once, without trying, while the circuit breaker says the server is down.
   Status Connect();
 
   // Runs `statement` with `params` and returns its rows, if any, in binary.
@@ -55,6 +79,7 @@ class PgConnection {
   void Close();
 
   const std::string conninfo_;
+  PgCircuitBreaker* const breaker_;
   PGconn* conn_ = nullptr;
   std::unordered_set<const PgStatement*> prepared_;  // on conn_, which forgets them when it closes
 };

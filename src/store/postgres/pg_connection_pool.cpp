@@ -2,10 +2,19 @@
 #include "store/postgres/pg_connection_pool.h"
 
 namespace hop {
+namespace {
 
-PgConnectionPool::PgConnectionPool(const std::string& conninfo, size_t size) {
+// After a failed connection attempt the next one waits 250 ms, then 0.5, 1, 2 and at most 4 s: a
+// restarting server is found again within seconds, a dead one costs an attempt every 4 s.
+constexpr Millis kFirstRetry{250};
+constexpr Millis kMaxRetry{4000};
+
+}  // namespace
+
+PgConnectionPool::PgConnectionPool(const std::string& conninfo, size_t size)
+    : breaker_(kFirstRetry, kMaxRetry) {
   for (size_t i = 0; i < size; ++i) {
-    connections_.push_back(std::make_unique<PgConnection>(conninfo));
+    connections_.push_back(std::make_unique<PgConnection>(conninfo, &breaker_));
     idle_.push_back(connections_.back().get());
   }
 }

@@ -4,7 +4,9 @@
 // out it waits for one. A handful is plenty: each store call is a single short round trip
 // (AddClicks too, whatever the number of clicks), and every connection costs a server process that
 // all hop instances draw from PostgreSQL's max_connections. Connections connect lazily and heal
-// themselves after an outage (see pg_connection.h).
+// themselves after an outage (see pg_connection.h). While the server is down, the pool's circuit
+// breaker (pg_circuit_breaker.h) makes calls fail at once instead of each waiting on a connection
+// attempt: a lease is then returned within microseconds, so callers rarely wait for one.
 //
 // Thread-safe. Leases must not outlive the pool.
 #pragma once
@@ -36,6 +38,7 @@ class PgConnectionPool {
  private:
   void Return(PgConnection* connection);
 
+  PgCircuitBreaker breaker_;  // shared by the connections, so declared before them
   std::vector<std::unique_ptr<PgConnection>> connections_;
   std::mutex mutex_;
   std::condition_variable returned_;

@@ -5,6 +5,7 @@
 
 #include <string>
 
+#include "store/postgres/pg_link_change_feed.h"
 #include "store/postgres/pg_migrations.h"
 #include "store/postgres/postgres_store_impl.h"
 
@@ -40,7 +41,7 @@ Result<std::unique_ptr<Store>> OpenPostgresStore(std::string_view conninfo) {
   if (Status valid = CheckConninfo(info); !valid.ok()) return valid;
   auto pool = std::make_unique<PgConnectionPool>(info, kPoolSize);
   if (Status connected = pool->Acquire()->Connect(); !connected.ok()) return connected;
-  return std::unique_ptr<Store>(new PostgresStore(std::move(pool)));
+  return std::unique_ptr<Store>(new PostgresStore(std::move(info), std::move(pool)));
 }
 
 Status PostgresStore::Migrate() { return MigratePostgres(*pool_->Acquire()); }
@@ -48,6 +49,10 @@ Status PostgresStore::Migrate() { return MigratePostgres(*pool_->Acquire()); }
 Status PostgresStore::Ping() {
   Result<PgResult> answer = pool_->Acquire()->Execute(kPing);
   return answer.ok() ? Status::Ok() : answer.status();
+}
+
+Result<std::unique_ptr<LinkChangeFeed>> PostgresStore::WatchLinkChanges(LinkChangeHandler handler) {
+  return StartPgLinkChangeFeed(conninfo_, std::move(handler));
 }
 
 }  // namespace hop

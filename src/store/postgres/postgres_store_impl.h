@@ -8,6 +8,7 @@
 #pragma once
 
 #include <memory>
+#include <string>
 
 #include "store/postgres/pg_connection_pool.h"
 #include "store/store.h"
@@ -16,7 +17,8 @@ namespace hop {
 
 class PostgresStore final : public Store {
  public:
-  explicit PostgresStore(std::unique_ptr<PgConnectionPool> pool) : pool_(std::move(pool)) {}
+  PostgresStore(std::string conninfo, std::unique_ptr<PgConnectionPool> pool)
+      : conninfo_(std::move(conninfo)), pool_(std::move(pool)) {}
 
   Status Migrate() override;
   Status Ping() override;
@@ -34,7 +36,10 @@ class PostgresStore final : public Store {
                                                    int64_t first, int64_t last) override;
   Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) override;
 
+  Result<std::unique_ptr<LinkChangeFeed>> WatchLinkChanges(LinkChangeHandler handler) override;
+
  private:
+  const std::string conninfo_;  // for sessions outside the pool: the change feed's
   std::unique_ptr<PgConnectionPool> pool_;
 };
 

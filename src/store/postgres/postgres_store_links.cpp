@@ -1,12 +1,16 @@
 // PostgresStore: creating, reading, changing, listing and deleting links, and claiming visits.
 //
 // Each method is one statement. Every statement that returns links names the same columns, in the
-// order ReadLink decodes them.
+// order ReadLink decodes them. Every statement that creates, changes or deletes a link also
+// returns HOP_NOTIFY_LINK_CHANGED (pg_link_change_feed.h): the notification is part of the
+// statement's transaction, so the other instances hear of the change exactly when it commits, and
+// only if it does.
 #include <algorithm>
 #include <limits>
 #include <string>
 
 #include "store/like_pattern.h"
+#include "store/postgres/pg_link_change_feed.h"
 #include "store/postgres/postgres_store_impl.h"
 
 namespace hop {
@@ -24,7 +28,7 @@ INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, m
 VALUES ($1::text, $2::text, $3::text, $4::text[], $5::bigint, $5::bigint, $6::bigint, $7::bigint,
         $8::integer, $9::boolean)
 ON CONFLICT (code) DO NOTHING
-RETURNING )sql" HOP_LINK_COLUMNS};
+RETURNING )sql" HOP_LINK_COLUMNS ", " HOP_NOTIFY_LINK_CHANGED};
 
 const PgStatement kFindLink{"hop_find_link",
                             "SELECT " HOP_LINK_COLUMNS " FROM links WHERE code = $1::text"};
@@ -43,11 +47,12 @@ UPDATE links SET
   disabled = coalesce($12::boolean, disabled),
   updated_at = $13::bigint
 WHERE code = $1::text
-RETURNING )sql" HOP_LINK_COLUMNS};
+RETURNING )sql" HOP_LINK_COLUMNS ", " HOP_NOTIFY_LINK_CHANGED};
 
 // The clicks_* rows go with the link through their foreign keys' ON DELETE CASCADE.
-const PgStatement kDeleteLink{"hop_delete_link",
-                              "DELETE FROM links WHERE code = $1::text RETURNING id"};
+const PgStatement kDeleteLink{
+    "hop_delete_link",
+    "DELETE FROM links WHERE code = $1::text RETURNING id, " HOP_NOTIFY_LINK_CHANGED};
 
 // Keyset pages: `id < $1` walks the primary key backwards from the cursor, however deep the page.
 // The text filter compares under the "C" collation, which folds ASCII letters only, as the contract
