@@ -24,13 +24,14 @@ const CHROMIUM_FLAGS = ['--no-sandbox', '--disable-gpu', '--no-first-run', '--di
 
 export const outputDir = process.env.HOP_TEST_OUTPUT ?? path.resolve('test-output/browser');
 
-// Starts `hop serve`; resolves once it prints its address. `key` is the API key the UI should use:
-// the admin key hop writes on first start when it has API keys, any non-empty string otherwise.
-export async function startHop() {
+// Starts `hop serve` with `extraArgs`; resolves once it prints its address. `key` is the API key the
+// UI should use: the admin key hop writes on first start when it has API keys, any non-empty string
+// otherwise.
+export async function startHop(extraArgs = []) {
   const binary = process.env.HOP_BINARY;
   if (!binary) throw new Error('HOP_BINARY is not set: point it at the hop executable');
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'hop-browser-'));
-  const proc = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir],
+  const proc = spawn(binary, ['serve', '--listen', '127.0.0.1:0', '--data-dir', dataDir, ...extraArgs],
                      { stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   const baseUrl = await new Promise((resolve, reject) => {

@@ -68,8 +68,10 @@ export class LinksTable {
   row(link) {
     const { root: tr, refs } = cloneTemplate('link-row');
     tr.dataset.code = link.code;
-    // The scheme adds nothing a reader needs and makes the column wrap sooner.
-    refs.short.textContent = link.short_url.replace(/^https?:\/\//, '');
+    // The scheme adds nothing a reader needs, and a narrow column may wrap after the host only.
+    const shown = link.short_url.replace(/^https?:\/\//, '');
+    const slash = shown.lastIndexOf('/') + 1;
+    refs.short.replaceChildren(shown.slice(0, slash), document.createElement('wbr'), shown.slice(slash));
     setSafeHref(refs.short, link.short_url);
     refs['disabled-badge'].hidden = !link.disabled;
     refs.target.textContent = link.url;
