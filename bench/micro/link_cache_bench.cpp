@@ -17,7 +17,8 @@ constexpr size_t kLookupOrder = 1 << 16;  // codes asked for, in a random order 
 // A cache holding `count` links, and a random sequence of their codes to ask for.
 struct FilledCache {
   explicit FilledCache(size_t count) : cache(count, 1024), codes(bench::RandomCodes(count)) {
-    for (size_t i = 0; i < count; ++i) cache.Put(codes[i], bench::BenchLink(static_cast<int64_t>(i)));
+    for (size_t i = 0; i < count; ++i)
+      cache.Put(codes[i], bench::BenchLink(static_cast<int64_t>(i)));
     uint64_t x = 88172645463325252ull;  // xorshift: a fixed, cheap sequence
     for (size_t i = 0; i < kLookupOrder; ++i) {
       x ^= x << 13;

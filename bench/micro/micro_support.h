@@ -4,15 +4,15 @@
 #include <string>
 #include <vector>
 
+#include "core/link.h"
 #include "core/short_code.h"
-#include "service/link_cache.h"
 
 namespace hop::bench {
 
-inline CachedLink BenchLink(int64_t id) {
-  CachedLink link;
+inline Link BenchLink(int64_t id) {
+  Link link;
   link.id = id;
-  link.url = "https://example.com/target/" + std::to_string(id);
+  link.fields.url = "https://example.com/target/" + std::to_string(id);
   return link;
 }
 

@@ -38,11 +38,11 @@ void AppendLocation(std::string& out, std::string_view url, std::string_view que
 void BuildRedirectResponse(std::string& out, const CachedLink& link, std::string_view query,
                            std::string_view date, bool keep_alive) {
   out.clear();
-  out.append(StatusLine(link.redirect_status));
+  out.append(StatusLine(link.redirect_status()));
   out.append("Location: ");
-  AppendLocation(out, link.url, link.forward_query ? query : std::string_view());
-  out.append(IsPermanent(link.redirect_status) ? "\r\nCache-Control: private, max-age=90\r\n"
-                                               : "\r\nCache-Control: no-store\r\n");
+  AppendLocation(out, link.url(), link.forward_query() ? query : std::string_view());
+  out.append(IsPermanent(link.redirect_status()) ? "\r\nCache-Control: private, max-age=90\r\n"
+                                                 : "\r\nCache-Control: no-store\r\n");
   out.append("Date: ").append(date).append("\r\nContent-Length: 0\r\n");
   if (!keep_alive) out.append("Connection: close\r\n");
   out.append("\r\n");

@@ -1,19 +1,29 @@
 // Session: one HTTP/1.1 connection, from accept to close. Internal to src/http (it includes Beast).
 //
-// The session owns everything a connection needs (socket stream, read buffer, parser, response) and
-// lives as long as one of its handlers is pending, through shared_from_this. Its life is
+// The session owns everything a connection needs (socket, read buffer, parser, response) and lives
+// as long as one of its handlers is pending, through shared_from_this. Its life is
 // WaitForRequest -> ReadRequest -> Answer -> Write -> WaitForRequest, one small step per member.
 // Two timeouts guard it: idle_timeout while waiting for a request's first byte (keep-alive), and
 // read_timeout from that byte to the request's last, so a client that trickles bytes (slowloris) is
-// cut off after read_timeout however slowly it sends.
+// cut off after read_timeout however slowly it sends; writing a response gets read_timeout too.
+//
+// The redirect path costs one read and one write system call per request, and nothing else: bytes
+// already buffered are parsed in place rather than through an asynchronous read, a response is
+// first written directly (a short one nearly always fits the socket buffer at once), and the
+// timeouts are enforced by one timer per session that moves only when a deadline comes earlier
+// than the timer, so a request served without waiting arms no timer (see SetDeadline).
 #pragma once
 
 #include <atomic>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
-#include <boost/beast/core/tcp_stream.hpp>
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
+#include <chrono>
+#include <cstddef>
 #include <memory>
+#include <memory_resource>
 #include <optional>
 #include <string>
 
@@ -35,26 +45,50 @@ class Session : public std::enable_shared_from_this<Session> {
   void Shutdown();
 
  private:
-  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body>;
+  using Parser = boost::beast::http::request_parser<boost::beast::http::string_body,
+                                                    std::pmr::polymorphic_allocator<char>>;
+  using Clock = std::chrono::steady_clock;
 
   void WaitForRequest();
   void OnFirstBytes(boost::system::error_code ec, size_t bytes);
   void ReadRequest();
-  void OnHeader(boost::system::error_code ec, size_t header_bytes);
+  void ParseHeader();
+  void ReadMoreHeader();
+  void OnMoreHeader(boost::system::error_code ec, size_t bytes);
+  void OnHeader(size_t header_bytes);
   void OnBody(boost::system::error_code ec);
   void AnswerReadError(boost::system::error_code ec);
   void Answer();
   void AnswerRedirect(std::string_view code);
+  bool IsBot(std::string_view user_agent);
   void WriteRedirect(bool keep_alive);
   void WriteResponse(Response response, bool keep_alive);
   void OnWrite(boost::system::error_code ec, bool keep_alive);
+  void AfterResponse(bool keep_alive);
+  // The connection is closed at `deadline` unless a later one is set by then.
+  void SetDeadline(Clock::time_point deadline);
+  // The deadline of the request being read: read_timeout from when reading it first had to wait.
+  void SetRequestDeadline();
+  void OnTimer(boost::system::error_code ec);
   void Close();
 
-  boost::beast::tcp_stream stream_;
+  boost::asio::ip::tcp::socket socket_;
+  boost::asio::steady_timer timer_;
+  Clock::time_point deadline_ = Clock::time_point::max();
+  bool timer_waiting_ = false;
+  bool request_deadline_set_ = false;
   boost::beast::flat_buffer buffer_;
+  // Beast allocates each header field on its own; the fields of the request being read come from
+  // here instead, and are dropped together before the next request. Declared before the parser,
+  // which must go first.
+  alignas(std::max_align_t) std::byte field_bytes_[1024];
+  std::pmr::monotonic_buffer_resource fields_memory_{field_bytes_, sizeof(field_bytes_)};
   std::optional<Parser> parser_;
+  size_t header_bytes_ = 0;
   boost::beast::http::response<boost::beast::http::string_body> response_;
   std::string redirect_;  // reused: after the first redirect, writing one allocates nothing
+  std::string last_user_agent_;
+  std::optional<bool> last_user_agent_is_bot_;  // IsKnownBot(last_user_agent_), once known
   Worker& worker_;
   std::atomic<size_t>& connections_;
   bool idle_ = false;

@@ -1,32 +1,156 @@
 #include "service/link_cache.h"
 
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <limits>
+#include <new>
+
 namespace hop {
 
-CachedLink CachedLink::From(const Link& link) {
-  CachedLink cached;
-  cached.id = link.id;
-  cached.url = link.fields.url;
-  if (link.fields.expires_at) cached.expires_at_ms = ToUnixMillis(*link.fields.expires_at);
-  cached.redirect_status = static_cast<uint16_t>(link.fields.redirect_status);
-  cached.forward_query = link.fields.forward_query;
-  cached.disabled = link.disabled;
-  cached.limited = link.fields.max_visits.has_value();
+namespace {
+
+constexpr int kTagShift = 48;
+constexpr uintptr_t kAddressMask = (uintptr_t{1} << kTagShift) - 1;
+constexpr size_t kMinSlots = 16;
+
+// What a cached link costs besides its code and URL; see the header.
+static_assert(sizeof(CachedLink) == 16);
+
+uint64_t HashOf(std::string_view code) { return std::hash<std::string_view>{}(code); }
+
+uintptr_t TagOf(uint64_t hash) { return static_cast<uintptr_t>(hash >> kTagShift) << kTagShift; }
+
+CachedLink* LinkAt(uintptr_t slot) { return reinterpret_cast<CachedLink*>(slot & kAddressMask); }
+
+}  // namespace
+
+int64_t CachedLink::expires_at_ms() const {
+  if (!expires_) return std::numeric_limits<int64_t>::max();
+  int64_t expires_at_ms;
+  std::memcpy(&expires_at_ms, trailing(), sizeof expires_at_ms);
+  return expires_at_ms;
+}
+
+CachedLink* LinkCache::NewLink(std::string_view code, const Link& link) {
+  const std::string& url = link.fields.url;
+  const bool expires = link.fields.expires_at.has_value();
+  const size_t expiry_size = expires ? sizeof(int64_t) : 0;
+  void* memory = ::operator new(sizeof(CachedLink) + expiry_size + code.size() + url.size());
+  if (reinterpret_cast<uintptr_t>(memory) >> kTagShift != 0) {
+    // Only a process that asked the kernel for 57-bit addresses gets them; the tag would corrupt
+    // this one, and serving another link's URL is worse than stopping.
+    std::fputs("hop: a heap address uses the top 16 bits, which LinkCache tags\n", stderr);
+    std::abort();
+  }
+  auto* cached = new (memory) CachedLink;
+  cached->id_ = link.id;
+  cached->url_size_ = static_cast<uint32_t>(url.size());
+  cached->redirect_status_ = static_cast<uint16_t>(link.fields.redirect_status);
+  cached->code_size_ = static_cast<uint8_t>(code.size());
+  cached->forward_query_ = link.fields.forward_query;
+  cached->disabled_ = link.disabled;
+  cached->limited_ = link.fields.max_visits.has_value();
+  cached->expires_ = expires;
+  char* bytes = reinterpret_cast<char*>(cached + 1);
+  if (expires) {
+    const int64_t expires_at_ms = ToUnixMillis(*link.fields.expires_at);
+    std::memcpy(bytes, &expires_at_ms, sizeof expires_at_ms);
+  }
+  std::memcpy(bytes + expiry_size, code.data(), code.size());
+  std::memcpy(bytes + expiry_size + code.size(), url.data(), url.size());
   return cached;
+}
+
+void LinkCache::DeleteLink(CachedLink* link) {
+  link->~CachedLink();
+  ::operator delete(link);
 }
 
 LinkCache::LinkCache(size_t capacity, size_t missing_capacity)
     : capacity_(capacity), missing_capacity_(missing_capacity) {}
 
-const CachedLink* LinkCache::Find(std::string_view code) const {
-  auto it = links_.find(code);
-  return it == links_.end() ? nullptr : &it->second;
+LinkCache::~LinkCache() {
+  for (uintptr_t slot : slots_) {
+    if (slot != 0) DeleteLink(LinkAt(slot));
+  }
 }
 
-const CachedLink& LinkCache::Put(std::string_view code, CachedLink link) {
-  if (links_.size() >= capacity_ && !links_.contains(code)) links_.erase(links_.begin());
-  auto [it, inserted] = links_.insert_or_assign(std::string(code), std::move(link));
-  shared_size_.store(links_.size(), std::memory_order_relaxed);
-  return it->second;
+size_t LinkCache::SlotOf(std::string_view code, uint64_t hash) const {
+  const size_t mask = slots_.size() - 1;
+  const uintptr_t tag = TagOf(hash);
+  // Ends: the table is never more than 7/8 full.
+  for (size_t i = hash & mask;; i = (i + 1) & mask) {
+    const uintptr_t slot = slots_[i];
+    if (slot == 0 || ((slot & ~kAddressMask) == tag && LinkAt(slot)->code() == code)) return i;
+  }
+}
+
+const CachedLink* LinkCache::Find(std::string_view code) const {
+  if (slots_.empty()) return nullptr;
+  const uintptr_t slot = slots_[SlotOf(code, HashOf(code))];
+  return slot == 0 ? nullptr : LinkAt(slot);
+}
+
+const CachedLink& LinkCache::Put(std::string_view code, const Link& link) {
+  CachedLink* cached = NewLink(code, link);
+  const uint64_t hash = HashOf(code);
+  const uintptr_t slot = reinterpret_cast<uintptr_t>(cached) | TagOf(hash);
+  if (!slots_.empty()) {
+    const size_t i = SlotOf(code, hash);
+    if (slots_[i] != 0) {  // a newer version of a link already cached
+      DeleteLink(LinkAt(slots_[i]));
+      slots_[i] = slot;
+      return *cached;
+    }
+  }
+  if (size_ >= capacity_) EvictOne();
+  if ((size_ + 1) * 8 > slots_.size() * 7) Grow();
+  Insert(slot);
+  shared_size_.store(size_, std::memory_order_relaxed);
+  return *cached;
+}
+
+void LinkCache::Insert(uintptr_t slot) {
+  const size_t mask = slots_.size() - 1;
+  size_t i = HashOf(LinkAt(slot)->code()) & mask;
+  while (slots_[i] != 0) i = (i + 1) & mask;
+  slots_[i] = slot;
+  ++size_;
+}
+
+// Backward-shift deletion: the links after the hole that may move into it do, so every probe
+// sequence stays unbroken without tombstones.
+void LinkCache::RemoveAt(size_t hole) {
+  DeleteLink(LinkAt(slots_[hole]));
+  --size_;
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = (hole + 1) & mask; slots_[i] != 0; i = (i + 1) & mask) {
+    const size_t home = HashOf(LinkAt(slots_[i])->code()) & mask;
+    // The link at i may fill the hole when the hole lies on its probe path, from home to i.
+    if (((i - home) & mask) >= ((i - hole) & mask)) {
+      slots_[hole] = slots_[i];
+      hole = i;
+    }
+  }
+  slots_[hole] = 0;
+}
+
+void LinkCache::EvictOne() {
+  if (size_ == 0) return;
+  const size_t mask = slots_.size() - 1;
+  while (slots_[eviction_cursor_ & mask] == 0) ++eviction_cursor_;
+  RemoveAt(eviction_cursor_ & mask);
+}
+
+void LinkCache::Grow() {
+  std::vector<uintptr_t> old = std::move(slots_);
+  slots_.assign(std::max(kMinSlots, old.size() * 2), 0);
+  size_ = 0;
+  for (uintptr_t slot : old) {
+    if (slot != 0) Insert(slot);
+  }
 }
 
 bool LinkCache::IsKnownMissing(std::string_view code, int64_t now_ms) {
@@ -45,13 +169,20 @@ void LinkCache::PutMissing(std::string_view code, int64_t forget_at_ms) {
 }
 
 void LinkCache::Erase(std::string_view code) {
-  if (auto it = links_.find(code); it != links_.end()) links_.erase(it);
+  if (!slots_.empty()) {
+    const size_t i = SlotOf(code, HashOf(code));
+    if (slots_[i] != 0) RemoveAt(i);
+  }
   if (auto it = missing_.find(code); it != missing_.end()) missing_.erase(it);
-  shared_size_.store(links_.size(), std::memory_order_relaxed);
+  shared_size_.store(size_, std::memory_order_relaxed);
 }
 
 void LinkCache::Clear() {
-  links_.clear();
+  for (uintptr_t& slot : slots_) {
+    if (slot != 0) DeleteLink(LinkAt(slot));
+    slot = 0;
+  }
+  size_ = 0;
   missing_.clear();
   shared_size_.store(0, std::memory_order_relaxed);
 }

@@ -14,7 +14,7 @@ Resolution LinkResolver::Resolve(std::string_view code, LinkCache& cache, TimePo
 Resolution LinkResolver::Load(std::string_view code, LinkCache& cache, int64_t now_ms) const {
   if (cache.IsKnownMissing(code, now_ms)) return {Verdict::kNotFound};
   Result<Link> link = store_.FindLink(code);
-  if (link.ok()) return Judge(cache.Put(code, CachedLink::From(link.value())), now_ms);
+  if (link.ok()) return Judge(cache.Put(code, link.value()), now_ms);
   if (link.status().code() == ErrorCode::kNotFound) {
     cache.PutMissing(code, now_ms + missing_ttl_.count());
     return {Verdict::kNotFound};
@@ -23,9 +23,9 @@ Resolution LinkResolver::Load(std::string_view code, LinkCache& cache, int64_t n
 }
 
 Resolution LinkResolver::Judge(const CachedLink& link, int64_t now_ms) const {
-  if (link.disabled || now_ms >= link.expires_at_ms) return {Verdict::kGone};
-  if (link.limited) {
-    Result<bool> granted = store_.ClaimVisit(link.id);
+  if (link.disabled() || now_ms >= link.expires_at_ms()) return {Verdict::kGone};
+  if (link.limited()) {
+    Result<bool> granted = store_.ClaimVisit(link.id());
     if (!granted.ok()) {
       if (granted.status().code() == ErrorCode::kNotFound) return {Verdict::kNotFound};
       return {Verdict::kUnavailable, nullptr, granted.status()};

@@ -85,9 +85,9 @@ TEST_F(ServerMetricsTest, SumsTheWorkersAndCountsRedirectsAs3xx) {
   counters_[0].CountResponse(201);
   counters_[1].CountResponse(404);
   counters_[1].CountResponse(503);
-  caches_[0].Put("abc", CachedLink{});
-  caches_[1].Put("abc", CachedLink{});
-  caches_[1].Put("def", CachedLink{});
+  caches_[0].Put("abc", Link{});
+  caches_[1].Put("abc", Link{});
+  caches_[1].Put("def", Link{});
   Parsed parsed = Scrape();
   EXPECT_EQ(parsed.samples["hop_redirects_total"], "3");
   EXPECT_EQ(parsed.samples["hop_http_responses_total{code=\"2xx\"}"], "1");

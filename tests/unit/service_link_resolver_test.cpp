@@ -23,7 +23,7 @@ TEST_F(LinkResolverTest, FirstLookupReadsTheStoreAndLaterOnesDoNot) {
   Create("hello", UrlFields("https://example.com/"));
   Resolution first = resolver_.Resolve("hello", cache_, kNow);
   ASSERT_EQ(first.verdict, Verdict::kRedirect);
-  EXPECT_EQ(first.link->url, "https://example.com/");
+  EXPECT_EQ(first.link->url(), "https://example.com/");
   for (int i = 0; i < 10; ++i)
     EXPECT_EQ(resolver_.Resolve("hello", cache_, kNow).verdict, Verdict::kRedirect);
   EXPECT_EQ(counting_.find_calls(), 1);
@@ -45,7 +45,7 @@ TEST_F(LinkResolverTest, ErasingACodeMakesTheNextLookupSeeTheStore) {
   patch.url = "https://example.com/b";
   ASSERT_TRUE(IsOk(store_->UpdateLink("hello", patch, kNow)));
   cache_.Erase("hello");
-  EXPECT_EQ(resolver_.Resolve("hello", cache_, kNow).link->url, "https://example.com/b");
+  EXPECT_EQ(resolver_.Resolve("hello", cache_, kNow).link->url(), "https://example.com/b");
 }
 
 TEST_F(LinkResolverTest, ExpiredLinkIsGoneFromItsExpiryOn) {
