@@ -62,6 +62,7 @@ class StatsPage {
                                           : explainProblem(error).message);
       return;
     }
+    if (this.stopped) return;
     this.showLink();
     this.poll();
   }
