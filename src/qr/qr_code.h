@@ -4,8 +4,8 @@
 // property of the image, not of the symbol. Encoding uses error correction level M (15% of the
 // symbol may be damaged), the usual choice for printed URLs, and the smallest version that fits.
 //
-// Thread-safety: EncodeQrCode may be called concurrently (Debian's libqrencode is built with
-// pthread support, which makes its encoder reentrant).
+// Thread-safety: EncodeQrCode may be called concurrently: Debian's libqrencode is built with
+// pthread support, so the tables it fills on first use are guarded by a mutex.
 #pragma once
 
 #include <cstdint>

@@ -32,7 +32,7 @@ Result<std::string> RenderQrPng(const QrCode& code, int size_px) {
       if (!code.IsDark(x, y)) continue;
       for (int dy = 0; dy < scale; ++dy) {
         uint8_t* row = &pixels[static_cast<size_t>(offset + y * scale + dy) * side];
-        std::fill_n(row + offset + x * scale, scale, kDark);
+        std::fill_n(row + static_cast<size_t>(offset + x * scale), scale, kDark);
       }
     }
   }

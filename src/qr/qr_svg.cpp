@@ -18,8 +18,15 @@ std::string RenderQrSvg(const QrCode& code, int size_px) {
       const int start = x;
       while (x < code.size && code.IsDark(x, y)) ++x;
       const std::string run = std::to_string(x - start);
-      svg += "M" + std::to_string(start + kQrQuietZoneModules) + " " +
-             std::to_string(y + kQrQuietZoneModules) + "h" + run + "v1h-" + run + "z";
+      svg.append("M")
+          .append(std::to_string(start + kQrQuietZoneModules))
+          .append(" ")
+          .append(std::to_string(y + kQrQuietZoneModules))
+          .append("h")
+          .append(run)
+          .append("v1h-")
+          .append(run)
+          .append("z");
     }
   }
   svg += "\"/></svg>";
