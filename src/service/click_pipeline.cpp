@@ -1,6 +1,7 @@
 #include "service/click_pipeline.h"
 
 #include <algorithm>
+#include <span>
 #include <string>
 
 #include "service/log.h"
@@ -31,6 +32,12 @@ Status ClickPipeline::Stop() {
   return Flush();
 }
 
+uint64_t ClickPipeline::pending_clicks() const {
+  uint64_t clicks = pending_clicks_.load(std::memory_order_relaxed);
+  for (const auto& recorder : recorders_) clicks += recorder->queued();
+  return clicks;
+}
+
 void ClickPipeline::RunFlusher() {
   std::unique_lock lock(stop_mutex_);
   while (!stop_cv_.wait_for(lock, options_.flush_interval, [this] { return stopping_; })) {
@@ -48,35 +55,48 @@ Status ClickPipeline::Flush() {
 
   std::vector<MinuteClicks> batch;
   batch.reserve(pending_.size());
-  int64_t clicks = 0;
-  for (const auto& [key, counts] : pending_) {
+  for (const auto& [key, counts] : pending_)
     batch.push_back({key.link_id, key.minute, counts.humans, counts.bots});
-    clicks += counts.humans + counts.bots;
-  }
   // Sorted, so that concurrent flushes from several instances lock rows in the same order.
   std::sort(batch.begin(), batch.end(), [](const MinuteClicks& a, const MinuteClicks& b) {
     return a.link_id != b.link_id ? a.link_id < b.link_id : a.minute < b.minute;
   });
-  Status status = store_.AddClicks(batch);
-  if (!status.ok()) {
-    // An outage fails every interval; one line when it starts is news, one per interval is noise.
-    if (failed_flushes_++ == 0) {
-      LogLine("click flush failed; keeping the clicks and retrying every interval: " +
-              status.detail());
+  uint64_t written = 0;
+  for (size_t first = 0; first < batch.size(); first += kMaxEntriesPerWrite) {
+    const auto part = std::span<const MinuteClicks>(batch).subspan(
+        first, std::min(kMaxEntriesPerWrite, batch.size() - first));
+    if (Status status = store_.AddClicks(part); !status.ok()) {
+      CountWritten(written);
+      return Failed(status);
     }
-    DropOldestBeyondLimit();
-    return status;
+    for (const MinuteClicks& entry : part) {
+      pending_.erase(Key{entry.link_id, entry.minute});
+      written += static_cast<uint64_t>(entry.humans + entry.bots);
+    }
   }
+  CountWritten(written);
   if (failed_flushes_ > 0) {
     LogLine("click flush succeeded after " + std::to_string(failed_flushes_) +
-            " failed attempts: " + std::to_string(clicks) + " kept clicks written");
+            " failed attempts: " + std::to_string(written) + " kept clicks written");
     failed_flushes_ = 0;
   }
-  pending_.clear();
-  pending_size_.store(0, std::memory_order_relaxed);
-  pending_clicks_.store(0, std::memory_order_relaxed);
-  flushed_clicks_.fetch_add(static_cast<uint64_t>(clicks), std::memory_order_relaxed);
   return Status::Ok();
+}
+
+void ClickPipeline::CountWritten(uint64_t clicks) {
+  pending_size_.store(pending_.size(), std::memory_order_relaxed);
+  pending_clicks_.fetch_sub(clicks, std::memory_order_relaxed);
+  flushed_clicks_.fetch_add(clicks, std::memory_order_relaxed);
+}
+
+Status ClickPipeline::Failed(const Status& status) {
+  // An outage fails every interval; one line when it starts is news, one per interval is noise.
+  if (failed_flushes_++ == 0) {
+    LogLine("click flush failed; keeping the clicks and retrying every interval: " +
+            status.detail());
+  }
+  DropOldestBeyondLimit();
+  return status;
 }
 
 void ClickPipeline::MergeDrained() {

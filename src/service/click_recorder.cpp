@@ -33,4 +33,12 @@ void ClickRecorder::DrainInto(std::vector<ClickEvent>& out) {
   spill_.clear();
 }
 
+size_t ClickRecorder::queued() const {
+  // The tail is read first: the head only grows, so the difference is never negative.
+  const uint64_t tail = tail_.load(std::memory_order_acquire);
+  const uint64_t head = head_.load(std::memory_order_acquire);
+  std::lock_guard lock(spill_mutex_);
+  return static_cast<size_t>(head - tail) + spill_.size();
+}
+
 }  // namespace hop

@@ -32,6 +32,10 @@ class ClickRecorder {
   // Appends every click recorded so far to `out`.
   void DrainInto(std::vector<ClickEvent>& out);
 
+  // About how many clicks wait to be drained: exact when no thread records or drains meanwhile.
+  // From any thread; it takes the overflow's lock, so not for the worker's hot path.
+  size_t queued() const;
+
  private:
   void Spill(const ClickEvent& event);
 
@@ -42,7 +46,7 @@ class ClickRecorder {
   alignas(64) std::atomic<uint64_t> head_{0};
   uint64_t tail_seen_by_producer_ = 0;
   alignas(64) std::atomic<uint64_t> tail_{0};
-  alignas(64) std::mutex spill_mutex_;
+  alignas(64) mutable std::mutex spill_mutex_;
   std::vector<ClickEvent> spill_;
 };
 

@@ -44,7 +44,9 @@ class CountingStore final : public Store {
 
   int find_calls() const { return find_calls_; }
   int claim_calls() const { return claim_calls_; }
-  void set_click_writes_fail(bool fail) { click_writes_fail_ = fail; }
+  // AddClicks succeeds `writes` more times, then fails as if the database were down; negative
+  // (the default): it never fails.
+  void set_click_write_budget(int writes) { click_write_budget_ = writes; }
 
   Status Migrate() override { return inner_.Migrate(); }
   Status Ping() override { return inner_.Ping(); }
@@ -65,7 +67,9 @@ class CountingStore final : public Store {
     return inner_.ClaimVisit(link_id);
   }
   Status AddClicks(std::span<const MinuteClicks> clicks) override {
-    if (click_writes_fail_) return Status::Error(ErrorCode::kStoreUnavailable, "the store is down");
+    if (click_write_budget_ == 0)
+      return Status::Error(ErrorCode::kStoreUnavailable, "the store is down");
+    if (click_write_budget_ > 0) --click_write_budget_;
     return inner_.AddClicks(clicks);
   }
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override {
@@ -83,7 +87,7 @@ class CountingStore final : public Store {
   Store& inner_;
   std::atomic<int> find_calls_{0};
   std::atomic<int> claim_calls_{0};
-  std::atomic<bool> click_writes_fail_{false};
+  std::atomic<int> click_write_budget_{-1};
 };
 
 }  // namespace hop
