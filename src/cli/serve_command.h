@@ -22,6 +22,15 @@ struct ServeFlags {
   size_t cache_size = 1'000'000;
   size_t click_buffer = 1'000'000;  // ClickPipelineOptions::max_pending
   std::string block_list;
+  // Security: who may call the API, how often, and whom to believe about client addresses.
+  bool allow_anonymous_create = false;
+  std::string trust_proxy;  // CIDR,... of proxies whose X-Forwarded-For is believed
+  double api_rate = 20;     // API requests per second, per client address and per key; 0: none
+  double api_burst = 100;
+  double create_rate = 2;  // link creations per second, per client address and per key
+  double create_burst = 30;
+  double scan_rate = 1;  // redirects to unknown codes per second, per client address
+  double scan_burst = 30;
 };
 
 // Declares the subcommand and its flags (each also read from a HOP_* environment variable).

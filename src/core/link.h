@@ -11,7 +11,8 @@
 
 namespace hop {
 
-// The fields a creator chooses. Validated by ValidateLinkFields before it reaches a store.
+// The fields a creator chooses, and who the creator is. Validated by ValidateLinkFields before it
+// reaches a store.
 struct LinkFields {
   std::string url;  // normalized target
   std::optional<std::string> title;
@@ -20,6 +21,9 @@ struct LinkFields {
   std::optional<int64_t> max_visits;
   int redirect_status = 302;
   bool forward_query = false;
+  // The API key that created the link: set by the service from the caller's key, never from the
+  // request body, and never changed. None for links created anonymously.
+  std::optional<int64_t> owner_key_id;
 };
 
 struct Link {
@@ -58,8 +62,9 @@ inline constexpr size_t kMaxTagBytes = 64;
 
 bool IsRedirectStatus(int status);  // 301, 302, 307, 308
 
-// kInvalidRequest naming the first field that breaks a rule: title length, tag count/length/characters,
-// max_visits >= 1, redirect_status. The URL is checked by NormalizeTargetUrl, expiry by the service.
+// kInvalidRequest naming the first field that breaks a rule: title length, tag
+// count/length/characters, max_visits >= 1, redirect_status. The URL is checked by
+// NormalizeTargetUrl, expiry by the service.
 Status ValidateLinkFields(const LinkFields& fields);
 Status ValidateLinkPatch(const LinkPatch& patch);
 

@@ -5,19 +5,24 @@
 
 #include "http/api_context.h"
 #include "http/message.h"
+#include "service/principal.h"
 
 namespace hop {
 
-Response CreateLink(ApiContext& api, const Request& request);
-Response CreateLinksInBulk(ApiContext& api, const Request& request);
-Response ListLinks(ApiContext& api, const Request& request);
-Response GetLink(ApiContext& api, std::string_view code);
-Response UpdateLink(ApiContext& api, std::string_view code, const Request& request);
-Response DeleteLink(ApiContext& api, std::string_view code);
+// The /api/v1 handlers act for `caller`, whom the ApiGuard (api_guard.h) has admitted.
+Response CreateLink(ApiContext& api, const Request& request, const Principal& caller);
+Response CreateLinksInBulk(ApiContext& api, const Request& request, const Principal& caller);
+Response ListLinks(ApiContext& api, const Request& request, const Principal& caller);
+Response GetLink(ApiContext& api, std::string_view code, const Principal& caller);
+Response UpdateLink(ApiContext& api, std::string_view code, const Request& request,
+                    const Principal& caller);
+Response DeleteLink(ApiContext& api, std::string_view code, const Principal& caller);
 
-Response GetLinkStats(ApiContext& api, std::string_view code);
-Response GetLinkSeries(ApiContext& api, std::string_view code, const Request& request);
-Response GetLinkQr(ApiContext& api, std::string_view code, const Request& request);
+Response GetLinkStats(ApiContext& api, std::string_view code, const Principal& caller);
+Response GetLinkSeries(ApiContext& api, std::string_view code, const Request& request,
+                       const Principal& caller);
+Response GetLinkQr(ApiContext& api, std::string_view code, const Request& request,
+                   const Principal& caller);
 
 // The web UI's embedded files: "/" and "/assets/..." (http/web_assets.h).
 Response ServeWebUi(const Request& request);

@@ -49,25 +49,26 @@ Result<LinkQuery> ParseListQuery(const Request& request) {
   return query;
 }
 
-Result<Link> CreateFromJson(ApiContext& api, const boost::json::object& body) {
+Result<Link> CreateFromJson(ApiContext& api, const boost::json::object& body,
+                            const Principal& caller) {
   Result<CreateLinkRequest> create = ParseCreateLink(body);
   if (!create.ok()) return create.status();
-  return api.links.Create(create.value());
+  return api.links.Create(create.value(), caller);
 }
 
 }  // namespace
 
-Response CreateLink(ApiContext& api, const Request& request) {
+Response CreateLink(ApiContext& api, const Request& request, const Principal& caller) {
   Result<boost::json::object> body = ParseJsonObject(request);
   if (!body.ok()) return ProblemResponse(body.status());
-  Result<Link> link = CreateFromJson(api, body.value());
+  Result<Link> link = CreateFromJson(api, body.value(), caller);
   if (!link.ok()) return ProblemResponse(link.status());
   Response response = JsonResponse(201, LinkToJson(link.value(), api.base_url));
   response.SetHeader("Location", "/api/v1/links/" + link.value().code);
   return response;
 }
 
-Response CreateLinksInBulk(ApiContext& api, const Request& request) {
+Response CreateLinksInBulk(ApiContext& api, const Request& request, const Principal& caller) {
   Result<boost::json::object> body = ParseJsonObject(request);
   if (!body.ok()) return ProblemResponse(body.status());
   if (Status s = RejectUnknownFields(body.value(), {"links"}); !s.ok()) return ProblemResponse(s);
@@ -79,7 +80,7 @@ Response CreateLinksInBulk(ApiContext& api, const Request& request) {
   boost::json::array results;
   for (const boost::json::value& item : links->as_array()) {
     Result<Link> link = item.is_object()
-                            ? CreateFromJson(api, item.as_object())
+                            ? CreateFromJson(api, item.as_object(), caller)
                             : Result<Link>(Status::Error(ErrorCode::kInvalidRequest,
                                                          "each item must be a JSON object"));
     boost::json::object result;
@@ -93,10 +94,10 @@ Response CreateLinksInBulk(ApiContext& api, const Request& request) {
   return JsonResponse(200, boost::json::object{{"results", std::move(results)}});
 }
 
-Response ListLinks(ApiContext& api, const Request& request) {
+Response ListLinks(ApiContext& api, const Request& request, const Principal& caller) {
   Result<LinkQuery> query = ParseListQuery(request);
   if (!query.ok()) return ProblemResponse(query.status());
-  Result<LinkPage> page = api.links.List(query.value());
+  Result<LinkPage> page = api.links.List(query.value(), caller);
   if (!page.ok()) return ProblemResponse(page.status());
   boost::json::array items;
   for (const Link& link : page.value().links) items.push_back(LinkToJson(link, api.base_url));
@@ -108,24 +109,25 @@ Response ListLinks(ApiContext& api, const Request& request) {
   return JsonResponse(200, body);
 }
 
-Response GetLink(ApiContext& api, std::string_view code) {
-  Result<Link> link = api.links.Get(code);
+Response GetLink(ApiContext& api, std::string_view code, const Principal& caller) {
+  Result<Link> link = api.links.Get(code, caller);
   if (!link.ok()) return ProblemResponse(link.status());
   return JsonResponse(200, LinkToJson(link.value(), api.base_url));
 }
 
-Response UpdateLink(ApiContext& api, std::string_view code, const Request& request) {
+Response UpdateLink(ApiContext& api, std::string_view code, const Request& request,
+                    const Principal& caller) {
   Result<boost::json::object> body = ParseJsonObject(request);
   if (!body.ok()) return ProblemResponse(body.status());
   Result<LinkPatch> patch = ParseLinkPatch(body.value());
   if (!patch.ok()) return ProblemResponse(patch.status());
-  Result<Link> link = api.links.Update(code, std::move(patch).value());
+  Result<Link> link = api.links.Update(code, std::move(patch).value(), caller);
   if (!link.ok()) return ProblemResponse(link.status());
   return JsonResponse(200, LinkToJson(link.value(), api.base_url));
 }
 
-Response DeleteLink(ApiContext& api, std::string_view code) {
-  if (Status s = api.links.Delete(code); !s.ok()) return ProblemResponse(s);
+Response DeleteLink(ApiContext& api, std::string_view code, const Principal& caller) {
+  if (Status s = api.links.Delete(code, caller); !s.ok()) return ProblemResponse(s);
   return Response{.status = 204, .headers = {}, .body = {}};
 }
 

@@ -10,6 +10,8 @@
 #include <utility>
 #include <vector>
 
+#include "core/client_address.h"
+
 namespace hop {
 
 struct Request {
@@ -17,6 +19,8 @@ struct Request {
   std::string target;  // origin-form: "/api/v1/links?limit=10"
   std::vector<std::pair<std::string, std::string>> headers;
   std::string body;
+  // Who sent it: the TCP peer, or the client a trusted proxy names (see http/trusted_proxies.h).
+  ClientAddress client{};
 
   // The value of the first header named `name` (case-insensitive), or "" when absent.
   std::string_view Header(std::string_view name) const;

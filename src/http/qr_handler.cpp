@@ -72,10 +72,11 @@ Response ImageResponse(std::string body, const char* content_type, std::string_v
 
 }  // namespace
 
-Response GetLinkQr(ApiContext& api, std::string_view code, const Request& request) {
+Response GetLinkQr(ApiContext& api, std::string_view code, const Request& request,
+                   const Principal& caller) {
   Result<QrQuery> query = ParseQrQuery(request);
   if (!query.ok()) return ProblemResponse(query.status());
-  Result<Link> link = api.links.Get(code);
+  Result<Link> link = api.links.Get(code, caller);
   if (!link.ok()) return ProblemResponse(link.status());
   Result<QrCode> qr = EncodeQrCode(api.base_url + "/" + link.value().code);
   if (!qr.ok()) return ProblemResponse(qr.status());

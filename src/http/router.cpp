@@ -67,34 +67,59 @@ Response Router::Dispatch(const Request& request) const {
   return NotFound();
 }
 
-// `rest` is what follows "/api/v1/links": "", "/bulk", "/{code}", "/{code}/stats", ...
+// `rest` is what follows "/api/v1/links": "", "/bulk", "/{code}", "/{code}/stats", ... Paths and
+// methods that do not exist are answered before the guard: the shape of the API is no secret.
 Response Router::RouteLinks(const Request& request, std::string_view rest) const {
+  const Access read{Scope::kLinksRead};
+  const Access write{Scope::kLinksWrite};
+  const Access create{Scope::kLinksWrite, /*creates=*/true};
+  const Access stats{Scope::kStatsRead};
+  auto guarded = [&](Access access, auto handler) {
+    return guard_.Admit(request, access, handler);
+  };
   if (rest.empty() || rest == "/") {
-    if (Is(request, "GET")) return ListLinks(api_, request);
-    if (Is(request, "POST")) return CreateLink(api_, request);
+    if (Is(request, "GET")) {
+      return guarded(read, [&](const Principal& p) { return ListLinks(api_, request, p); });
+    }
+    if (Is(request, "POST")) {
+      return guarded(create, [&](const Principal& p) { return CreateLink(api_, request, p); });
+    }
     return MethodNotAllowed("GET, POST");
   }
   if (rest[0] != '/') return NotFound();
   rest.remove_prefix(1);
   if (rest == "bulk") {
-    return Is(request, "POST") ? CreateLinksInBulk(api_, request) : MethodNotAllowed("POST");
+    if (!Is(request, "POST")) return MethodNotAllowed("POST");
+    return guarded(create, [&](const Principal& p) { return CreateLinksInBulk(api_, request, p); });
   }
   const std::string_view code = rest.substr(0, rest.find('/'));
   const std::string_view sub = rest.substr(code.size());
   if (!LooksLikeLinkCode(code)) return NotFound();
   if (sub.empty()) {
-    if (Is(request, "GET")) return GetLink(api_, code);
-    if (Is(request, "PATCH")) return UpdateLink(api_, code, request);
-    if (Is(request, "DELETE")) return DeleteLink(api_, code);
+    if (Is(request, "GET")) {
+      return guarded(read, [&](const Principal& p) { return GetLink(api_, code, p); });
+    }
+    if (Is(request, "PATCH")) {
+      return guarded(write, [&](const Principal& p) { return UpdateLink(api_, code, request, p); });
+    }
+    if (Is(request, "DELETE")) {
+      return guarded(write, [&](const Principal& p) { return DeleteLink(api_, code, p); });
+    }
     return MethodNotAllowed("GET, PATCH, DELETE");
   }
-  if (sub == "/stats")
-    return Is(request, "GET") ? GetLinkStats(api_, code) : MethodNotAllowed("GET");
-  if (sub == "/stats/series") {
-    return Is(request, "GET") ? GetLinkSeries(api_, code, request) : MethodNotAllowed("GET");
+  if (sub == "/stats") {
+    if (!Is(request, "GET")) return MethodNotAllowed("GET");
+    return guarded(stats, [&](const Principal& p) { return GetLinkStats(api_, code, p); });
   }
-  if (sub == "/qr")
-    return Is(request, "GET") ? GetLinkQr(api_, code, request) : MethodNotAllowed("GET");
+  if (sub == "/stats/series") {
+    if (!Is(request, "GET")) return MethodNotAllowed("GET");
+    return guarded(stats,
+                   [&](const Principal& p) { return GetLinkSeries(api_, code, request, p); });
+  }
+  if (sub == "/qr") {
+    if (!Is(request, "GET")) return MethodNotAllowed("GET");
+    return guarded(read, [&](const Principal& p) { return GetLinkQr(api_, code, request, p); });
+  }
   return NotFound();
 }
 

@@ -1,4 +1,4 @@
-// Router: maps a request to its API handler.
+// Router: maps a request to its API handler, through the ApiGuard for everything under /api/v1.
 //
 // Redirects (GET|HEAD /{code}) do not come through here: the session answers them on its hot path,
 // because they must not allocate. IsRedirectRequest is the one place that decides which is which.
@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "http/api_context.h"
+#include "http/api_guard.h"
 #include "http/message.h"
 #include "http/server_metrics.h"
 
@@ -23,7 +24,7 @@ class Router {
  public:
   // Without `metrics` (tests of the API alone), /metrics is not served.
   explicit Router(ApiContext& api, const ServerMetrics* metrics = nullptr)
-      : api_(api), metrics_(metrics) {}
+      : api_(api), guard_(api), metrics_(metrics) {}
 
   // Answers every request that is not a redirect; errors as problem+json, never an exception.
   Response Handle(const Request& request) const;
@@ -33,6 +34,7 @@ class Router {
   Response RouteLinks(const Request& request, std::string_view rest) const;
 
   ApiContext& api_;
+  ApiGuard guard_;
   const ServerMetrics* metrics_;
 };
 

@@ -7,6 +7,7 @@
 
 #include "http/router.h"
 #include "http/server_metrics.h"
+#include "http/trusted_proxies.h"
 #include "http/worker.h"
 #include "service/log.h"
 
@@ -19,10 +20,16 @@ struct Server::Impl {
       : options(options),
         parts(parts),
         metrics(parts.clicks, parts.api.store, parts.clock.Now()),
-        router(parts.api, &metrics) {
+        router(parts.api, &metrics),
+        proxies(TrustedProxies::Parse(options.trusted_proxies)) {
+    const TrustedProxies& trusted = proxies.ok() ? proxies.value() : kNoProxies;
+    auto hold_everywhere = [this](const ClientAddress& client, TimePoint until) {
+      for (auto& worker : workers) worker->Hold(client, until);
+    };
     for (size_t i = 0; i < options.threads; ++i) {
       workers.push_back(std::make_unique<Worker>(this->options, this->parts, router,
-                                                 parts.clicks.recorder(i), connections));
+                                                 parts.clicks.recorder(i), connections, trusted,
+                                                 hold_everywhere));
       const Worker& worker = *workers.back();
       metrics.AddWorker(worker.counters(), worker.cache());
     }
@@ -33,10 +40,13 @@ struct Server::Impl {
     }
   }
 
+  static inline const TrustedProxies kNoProxies{};
+
   const ServerOptions options;
   ServerParts parts;
   ServerMetrics metrics;
   Router router;
+  const Result<TrustedProxies> proxies;
   std::atomic<size_t> connections{0};
   std::vector<std::unique_ptr<Worker>> workers;
   uint16_t port = 0;
@@ -48,6 +58,7 @@ Server::Server(const ServerOptions& options, ServerParts parts)
 Server::~Server() = default;
 
 Status Server::Listen() {
+  if (!impl_->proxies.ok()) return impl_->proxies.status();
   boost::system::error_code ec;
   const asio::ip::address address = asio::ip::make_address(impl_->options.host, ec);
   if (ec) {
@@ -71,13 +82,21 @@ Status Server::Listen() {
 
 uint16_t Server::port() const { return impl_->port; }
 
-void Server::Run() {
+void Server::Run(const std::function<void()>& on_hangup) {
   asio::io_context signals_loop;
-  asio::signal_set signals(signals_loop, SIGINT, SIGTERM);
+  asio::signal_set signals(signals_loop, SIGINT, SIGTERM, SIGHUP);
   int received = 0;
-  signals.async_wait([&](boost::system::error_code ec, int signal) {
-    if (!ec) received = signal;
-  });
+  std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
+                                                                      int signal) {
+    if (ec) return;
+    if (signal != SIGHUP) {
+      received = signal;
+      return;
+    }
+    if (on_hangup) on_hangup();
+    signals.async_wait(on_signal);
+  };
+  signals.async_wait(on_signal);
   for (auto& worker : impl_->workers) worker->Start();
   signals_loop.run();
 

@@ -7,13 +7,15 @@
 //
 // Lifecycle: Listen() binds; Run() serves until SIGINT or SIGTERM, then stops accepting, lets
 // requests in flight finish (closing idle keep-alive connections at once), and returns within
-// shutdown_timeout.
+// shutdown_timeout. SIGHUP asks the caller to reload what it can (the block list).
 #pragma once
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/status.h"
@@ -36,6 +38,10 @@ struct ServerOptions {
   size_t max_connections = 10'000;    // beyond this, new connections are closed at once
   size_t cache_capacity = 1'000'000;  // links per worker
   size_t missing_cache_capacity = 100'000;
+  // CIDR networks ("10.0.0.0/8", "::1") of proxies whose X-Forwarded-For names the client; see
+  // http/trusted_proxies.h.
+  std::vector<std::string> trusted_proxies;
+  size_t penalty_box_capacity = 10'000;  // client addresses held for scanning, per worker
 };
 
 // What the server borrows; all must outlive it.
@@ -54,14 +60,16 @@ class Server {
   Server(const Server&) = delete;
   Server& operator=(const Server&) = delete;
 
-  // Binds every worker's acceptor. kInvalidRequest when the address is not usable.
+  // Binds every worker's acceptor. kInvalidRequest when the address or a trusted proxy is not
+  // usable.
   Status Listen();
 
   // The bound port. REQUIRES: Listen() returned Ok.
   uint16_t port() const;
 
-  // Serves until SIGINT or SIGTERM, then shuts down as described above.
-  void Run();
+  // Serves until SIGINT or SIGTERM, then shuts down as described above. Each SIGHUP calls
+  // `on_hangup` on the calling thread, while the workers go on serving.
+  void Run(const std::function<void()>& on_hangup = {});
 
  private:
   struct Impl;

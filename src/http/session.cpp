@@ -24,6 +24,10 @@ constexpr size_t kFirstReadBytes = 4096;
 // The most read at once when a header needs more bytes, as Beast's own reads do.
 constexpr size_t kMaxReadBytes = 65536;
 
+int64_t WholeSecondsUntil(TimePoint until, TimePoint now) {
+  return std::max<int64_t>(1, std::chrono::ceil<std::chrono::seconds>(until - now).count());
+}
+
 template <typename Allocator>
 Request ToRequest(http::request<http::string_body, http::basic_fields<Allocator>>&& message) {
   Request request;
@@ -49,6 +53,7 @@ Session::Session(asio::ip::tcp::socket socket, Worker& worker, std::atomic<size_
   // A response is first written directly (WriteRedirect): a full socket buffer must answer
   // would_block rather than block the worker.
   socket_.non_blocking(true, ignored);
+  peer_ = socket_.remote_endpoint(ignored).address();
 }
 
 Session::~Session() {
@@ -183,13 +188,37 @@ void Session::Answer() {
   const std::string_view path = target.substr(0, target.find('?'));
   if (IsRedirectRequest(message.method_string(), path)) return AnswerRedirect(path.substr(1));
   const bool keep_alive = message.keep_alive();
-  WriteResponse(worker_.router().Handle(ToRequest(parser_->release())), keep_alive);
+  const ClientAddress client = Client();
+  Request request = ToRequest(parser_->release());
+  request.client = client;
+  WriteResponse(worker_.router().Handle(request), keep_alive);
+}
+
+// The TCP peer, or the client a trusted proxy names. Off the hot path: a redirect only asks when
+// someone is held for scanning or its code was not found.
+ClientAddress Session::Client() const {
+  const TrustedProxies& proxies = worker_.proxies();
+  if (proxies.empty()) return ToClientAddress(peer_);
+  std::string forwarded_for;
+  for (const auto& field : parser_->get()) {
+    if (!beast::iequals(field.name_string(), "X-Forwarded-For")) continue;
+    if (!forwarded_for.empty()) forwarded_for += ',';
+    forwarded_for.append(field.value());
+  }
+  return proxies.ClientOf(peer_, forwarded_for);
 }
 
 void Session::AnswerRedirect(std::string_view code) {
   auto& message = parser_->get();
   ServerParts& parts = worker_.parts();
   const TimePoint now = parts.clock.Now();
+  // A client held for scanning gets no answer about any code, found or not (penalty_box.h). The
+  // box is empty unless someone is scanning, and then this is one lookup.
+  if (!worker_.penalty_box().empty()) {
+    if (std::optional<TimePoint> until = worker_.penalty_box().HeldUntil(Client(), now)) {
+      return AnswerRateLimited(WholeSecondsUntil(*until, now), message.keep_alive());
+    }
+  }
   Resolution resolution = parts.resolver.Resolve(code, worker_.cache(), now);
   if (resolution.verdict == Verdict::kRedirect) {
     const bool head = message.method() == http::verb::head;
@@ -210,15 +239,38 @@ void Session::AnswerRedirect(std::string_view code) {
     return WriteResponse(ProblemResponse(ErrorCode::kStoreUnavailable, resolution.error.detail()),
                          keep_alive);
   }
-  const ErrorCode code_of_error =
-      resolution.verdict == Verdict::kGone ? ErrorCode::kGone : ErrorCode::kNotFound;
+  if (resolution.verdict == Verdict::kNotFound) return AnswerMissingLink(Client(), now, keep_alive);
   Request request = ToRequest(parser_->release());
   Response response = PrefersHtml(request)
-                          ? HtmlErrorPage(code_of_error)
-                          : ProblemResponse(code_of_error, code_of_error == ErrorCode::kGone
-                                                               ? "this link is no longer available"
-                                                               : "no link has this code");
+                          ? HtmlErrorPage(ErrorCode::kGone)
+                          : ProblemResponse(ErrorCode::kGone, "this link is no longer available");
   if (request.method == "HEAD") response.body.clear();
+  WriteResponse(std::move(response), keep_alive);
+}
+
+// A 404 costs the client a token of its scan budget; the one that empties it puts the client in
+// every worker's penalty box until the budget has a token again.
+void Session::AnswerMissingLink(const ClientAddress& client, TimePoint now, bool keep_alive) {
+  const LimitDecision decision = worker_.parts().api.limits.TakeForMiss(client, now);
+  if (!decision.allowed) {
+    worker_.hold_everywhere()(client, now + std::chrono::seconds(decision.retry_after_seconds));
+    return AnswerRateLimited(decision.retry_after_seconds, keep_alive);
+  }
+  Request request = ToRequest(parser_->release());
+  Response response = PrefersHtml(request)
+                          ? HtmlErrorPage(ErrorCode::kNotFound)
+                          : ProblemResponse(ErrorCode::kNotFound, "no link has this code");
+  if (request.method == "HEAD") response.body.clear();
+  WriteResponse(std::move(response), keep_alive);
+}
+
+void Session::AnswerRateLimited(int64_t retry_after_seconds, bool keep_alive) {
+  const bool head = parser_->get().method() == http::verb::head;
+  Response response = ProblemResponse(ErrorCode::kRateLimited,
+                                      "too many requests for codes that do not exist; retry in " +
+                                          std::to_string(retry_after_seconds) + " s");
+  response.SetHeader("Retry-After", std::to_string(retry_after_seconds));
+  if (head) response.body.clear();
   WriteResponse(std::move(response), keep_alive);
 }
 

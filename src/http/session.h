@@ -27,6 +27,7 @@
 #include <optional>
 #include <string>
 
+#include "core/clock.h"
 #include "http/message.h"
 
 namespace hop {
@@ -60,6 +61,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void AnswerReadError(boost::system::error_code ec);
   void Answer();
   void AnswerRedirect(std::string_view code);
+  void AnswerMissingLink(const ClientAddress& client, TimePoint now, bool keep_alive);
+  void AnswerRateLimited(int64_t retry_after_seconds, bool keep_alive);
+  ClientAddress Client() const;
   bool IsBot(std::string_view user_agent);
   void WriteRedirect(bool keep_alive);
   void WriteResponse(Response response, bool keep_alive);
@@ -87,6 +91,7 @@ class Session : public std::enable_shared_from_this<Session> {
   size_t header_bytes_ = 0;
   boost::beast::http::response<boost::beast::http::string_body> response_;
   std::string redirect_;  // reused: after the first redirect, writing one allocates nothing
+  boost::asio::ip::address peer_;  // read once: asking the socket costs a system call
   std::string last_user_agent_;
   std::optional<bool> last_user_agent_is_bot_;  // IsKnownBot(last_user_agent_), once known
   Worker& worker_;

@@ -51,8 +51,8 @@ Result<SeriesRequest> ParseSeriesQuery(const Request& request) {
 
 }  // namespace
 
-Response GetLinkStats(ApiContext& api, std::string_view code) {
-  Result<LinkStats> stats = api.stats.Stats(code);
+Response GetLinkStats(ApiContext& api, std::string_view code, const Principal& caller) {
+  Result<LinkStats> stats = api.stats.Stats(code, caller);
   if (!stats.ok()) return ProblemResponse(stats.status());
   const LinkStats& s = stats.value();
   return JsonResponse(200, boost::json::object{{"code", s.code},
@@ -64,10 +64,11 @@ Response GetLinkStats(ApiContext& api, std::string_view code) {
                                                {"as_of", FormatRfc3339(s.as_of)}});
 }
 
-Response GetLinkSeries(ApiContext& api, std::string_view code, const Request& request) {
+Response GetLinkSeries(ApiContext& api, std::string_view code, const Request& request,
+                       const Principal& caller) {
   Result<SeriesRequest> query = ParseSeriesQuery(request);
   if (!query.ok()) return ProblemResponse(query.status());
-  Result<Series> series = api.stats.ReadSeries(code, query.value());
+  Result<Series> series = api.stats.ReadSeries(code, query.value(), caller);
   if (!series.ok()) return ProblemResponse(series.status());
   boost::json::array points;
   points.reserve(series.value().points.size());

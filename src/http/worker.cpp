@@ -21,13 +21,17 @@ constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(50);
 }  // namespace
 
 Worker::Worker(const ServerOptions& options, ServerParts& parts, const Router& router,
-               ClickRecorder& recorder, std::atomic<size_t>& connections)
+               ClickRecorder& recorder, std::atomic<size_t>& connections,
+               const TrustedProxies& proxies, HoldEverywhere hold_everywhere)
     : options_(options),
       parts_(parts),
       router_(router),
       recorder_(recorder),
       connections_(connections),
-      cache_(options.cache_capacity, options.missing_cache_capacity) {}
+      proxies_(proxies),
+      hold_everywhere_(std::move(hold_everywhere)),
+      cache_(options.cache_capacity, options.missing_cache_capacity),
+      penalty_box_(options.penalty_box_capacity) {}
 
 uint16_t Worker::Listen(const tcp::endpoint& endpoint, std::string& error) {
   boost::system::error_code ec;
@@ -114,6 +118,10 @@ void Worker::Forget(const std::string& code) {
 
 void Worker::ForgetAll() {
   asio::post(ioc_, [this] { cache_.Clear(); });
+}
+
+void Worker::Hold(const ClientAddress& client, TimePoint until) {
+  asio::post(ioc_, [this, client, until] { penalty_box_.Hold(client, until); });
 }
 
 }  // namespace hop

@@ -6,6 +6,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <functional>
 #include <future>
 #include <string>
 #include <thread>
@@ -15,8 +16,10 @@
 #include "http/router.h"
 #include "http/server.h"
 #include "http/serving_counters.h"
+#include "http/trusted_proxies.h"
 #include "service/click_recorder.h"
 #include "service/link_cache.h"
+#include "service/penalty_box.h"
 
 namespace hop {
 
@@ -24,8 +27,12 @@ class Session;
 
 class Worker {
  public:
+  // Holds a scanning client in every worker's penalty box (see Hold).
+  using HoldEverywhere = std::function<void(const ClientAddress&, TimePoint until)>;
+
   Worker(const ServerOptions& options, ServerParts& parts, const Router& router,
-         ClickRecorder& recorder, std::atomic<size_t>& connections);
+         ClickRecorder& recorder, std::atomic<size_t>& connections, const TrustedProxies& proxies,
+         HoldEverywhere hold_everywhere);
   Worker(const Worker&) = delete;
   Worker& operator=(const Worker&) = delete;
 
@@ -43,6 +50,9 @@ class Worker {
   void Forget(const std::string& code);
   // Forgets every link in this worker's cache, on this worker's thread. Callable from any thread.
   void ForgetAll();
+  // Holds `client` in this worker's penalty box until `until`, on this worker's thread. Callable
+  // from any thread.
+  void Hold(const ClientAddress& client, TimePoint until);
 
   // For metrics, from any thread: see the thread-safety notes of each class.
   const ServingCounters& counters() const { return counters_; }
@@ -56,6 +66,9 @@ class Worker {
   ServingCounters& counters() { return counters_; }
   ClickRecorder& recorder() { return recorder_; }
   HttpDate& date() { return date_; }
+  PenaltyBox& penalty_box() { return penalty_box_; }
+  const TrustedProxies& proxies() const { return proxies_; }
+  const HoldEverywhere& hold_everywhere() const { return hold_everywhere_; }
   bool shutting_down() const { return shutting_down_; }
   void Register(Session* session) { sessions_.insert(session); }
   void Unregister(Session* session);
@@ -70,6 +83,8 @@ class Worker {
   const Router& router_;
   ClickRecorder& recorder_;
   std::atomic<size_t>& connections_;
+  const TrustedProxies& proxies_;
+  const HoldEverywhere hold_everywhere_;
 
   // Declared before the io_context so they outlive it: destroying the loop destroys the handlers it
   // still holds, and with them sessions that unregister themselves here.
@@ -79,6 +94,7 @@ class Worker {
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   boost::asio::steady_timer accept_retry_{ioc_};
   LinkCache cache_;
+  PenaltyBox penalty_box_;
   ServingCounters counters_;
   HttpDate date_;
   std::thread thread_;

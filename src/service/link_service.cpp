@@ -1,5 +1,7 @@
 #include "service/link_service.h"
 
+#include <mutex>
+
 #include "core/alias.h"
 #include "core/short_code.h"
 
@@ -11,11 +13,21 @@ namespace {
 // 3e-4; eight collisions in a row mean something other than bad luck.
 constexpr int kMaxCodeAttempts = 8;
 
+// The same answer the store gives for a code nobody has: a link of another key must not be told
+// apart from a missing one.
+Status NotFound(std::string_view code) {
+  return Status::Error(ErrorCode::kNotFound, "no link has the code \"" + std::string(code) + "\"");
+}
+
+// Only creating is ever open to anonymous callers; the router lets nothing else through, and this
+// keeps a mistake there from reading or changing every link.
+Status NeedsKey() { return Status::Error(ErrorCode::kUnauthorized, "this call needs an API key"); }
+
 }  // namespace
 
 LinkService::LinkService(Store& store, const Clock& clock, TargetUrlPolicy url_policy,
                          const LinkEvents& events)
-    : store_(store), clock_(clock), url_policy_(std::move(url_policy)), events_(events) {}
+    : store_(store), clock_(clock), events_(events), policy_(std::move(url_policy)) {}
 
 Status LinkService::CheckExpiry(const std::optional<TimePoint>& expires_at) const {
   if (expires_at && *expires_at <= clock_.Now()) {
@@ -24,9 +36,11 @@ Status LinkService::CheckExpiry(const std::optional<TimePoint>& expires_at) cons
   return Status::Ok();
 }
 
-Result<Link> LinkService::Create(const CreateLinkRequest& request) {
+Result<Link> LinkService::Create(const CreateLinkRequest& request, const Principal& caller) {
   LinkFields fields = request.fields;
-  Result<std::string> url = NormalizeTargetUrl(fields.url, url_policy_);
+  fields.owner_key_id = caller.key_id;
+  std::shared_lock policy_lock(policy_mutex_);
+  Result<std::string> url = NormalizeTargetUrl(fields.url, policy_);
   if (!url.ok()) return url.status();
   fields.url = std::move(url).value();
   if (Status s = ValidateLinkFields(fields); !s.ok()) return s;
@@ -52,11 +66,18 @@ Result<Link> LinkService::CreateWithGeneratedCode(const LinkFields& fields) {
   return Status::Error(ErrorCode::kInternal, "could not find a free short code; try again");
 }
 
-Result<Link> LinkService::Get(std::string_view code) { return store_.FindLink(code); }
+Result<Link> LinkService::Get(std::string_view code, const Principal& caller) {
+  if (caller.anonymous()) return NeedsKey();
+  Result<Link> link = store_.FindLink(code);
+  if (link.ok() && !caller.Sees(link.value())) return NotFound(code);
+  return link;
+}
 
-Result<Link> LinkService::Update(std::string_view code, LinkPatch patch) {
+Result<Link> LinkService::Update(std::string_view code, LinkPatch patch, const Principal& caller) {
+  if (caller.anonymous()) return NeedsKey();
+  std::shared_lock policy_lock(policy_mutex_);
   if (patch.url) {
-    Result<std::string> url = NormalizeTargetUrl(*patch.url, url_policy_);
+    Result<std::string> url = NormalizeTargetUrl(*patch.url, policy_);
     if (!url.ok()) return url.status();
     patch.url = std::move(url).value();
   }
@@ -64,17 +85,45 @@ Result<Link> LinkService::Update(std::string_view code, LinkPatch patch) {
   if (patch.expires_at) {
     if (Status s = CheckExpiry(*patch.expires_at); !s.ok()) return s;
   }
-  Result<Link> link = store_.UpdateLink(code, patch, clock_.Now());
+  if (Status s = CheckEnabling(code, patch, caller); !s.ok()) return s;
+  Result<Link> link = store_.UpdateLink(code, patch, clock_.Now(), caller.OwnerFilter());
   if (link.ok()) events_.Publish(link.value().code);
   return link;
 }
 
-Status LinkService::Delete(std::string_view code) {
-  Status status = store_.DeleteLink(code);
+// A link disabled because its host was blocked must not come back by a patch that only says
+// "disabled": false. A patch that also changes the URL has had the new one checked already.
+Status LinkService::CheckEnabling(std::string_view code, const LinkPatch& patch,
+                                  const Principal& caller) {
+  const bool enables = patch.disabled.has_value() && !*patch.disabled;
+  if (!enables || patch.url) return Status::Ok();
+  Result<Link> link = Get(code, caller);
+  if (!link.ok()) return link.status();
+  Result<std::string> url = NormalizeTargetUrl(link.value().fields.url, policy_);
+  return url.ok() ? Status::Ok() : url.status();
+}
+
+Status LinkService::Delete(std::string_view code, const Principal& caller) {
+  if (caller.anonymous()) return NeedsKey();
+  Status status = store_.DeleteLink(code, caller.OwnerFilter());
   if (status.ok()) events_.Publish(std::string(code));
   return status;
 }
 
-Result<LinkPage> LinkService::List(const LinkQuery& query) { return store_.ListLinks(query); }
+Result<LinkPage> LinkService::List(LinkQuery query, const Principal& caller) {
+  if (caller.anonymous()) return NeedsKey();
+  query.owner_key_id = caller.OwnerFilter();
+  return store_.ListLinks(query);
+}
+
+Result<size_t> LinkService::SetBlockedHosts(std::vector<std::string> hosts) {
+  std::unique_lock policy_lock(policy_mutex_);
+  policy_.blocked_hosts = std::move(hosts);
+  Result<std::vector<std::string>> codes =
+      store_.DisableLinksToHosts(policy_.blocked_hosts, clock_.Now());
+  if (!codes.ok()) return codes.status();
+  for (const std::string& code : codes.value()) events_.Publish(code);
+  return codes.value().size();
+}
 
 }  // namespace hop

@@ -3,20 +3,28 @@
 // It validates and normalizes what a client sent (core rules), generates codes, writes through to
 // the store (a returned Ok means committed, so a 201 survives a crash) and publishes every change
 // to LinkEvents so that redirect caches never serve a stale answer after the change is
-// acknowledged.
+// acknowledged. Every call acts for a Principal: a link the caller may not see answers kNotFound,
+// exactly as a missing one (principal.h).
+//
+// The block list can be replaced while serving (SIGHUP): the links already pointing at a newly
+// blocked host are disabled, and a replacement waits for the creates and updates in flight, so
+// none of them can slip a link to a blocked host past it.
 //
 // Thread-safety: all methods may be called concurrently.
 #pragma once
 
 #include <optional>
+#include <shared_mutex>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/clock.h"
 #include "core/link.h"
 #include "core/status.h"
 #include "core/target_url.h"
 #include "service/link_events.h"
+#include "service/principal.h"
 #include "store/store.h"
 
 namespace hop {
@@ -32,28 +40,42 @@ class LinkService {
   LinkService(Store& store, const Clock& clock, TargetUrlPolicy url_policy,
               const LinkEvents& events);
 
-  // kInvalidUrl / kBlockedUrl / kInvalidAlias / kReservedAlias / kInvalidRequest for bad input,
-  // kAliasTaken when the alias exists, store errors as they come.
-  Result<Link> Create(const CreateLinkRequest& request);
+  // Creates a link owned by the caller's key (none when anonymous). kInvalidUrl / kBlockedUrl /
+  // kInvalidAlias / kReservedAlias / kInvalidRequest for bad input, kAliasTaken when the alias
+  // exists, store errors as they come.
+  Result<Link> Create(const CreateLinkRequest& request, const Principal& caller);
 
-  // kNotFound when no link has `code`.
-  Result<Link> Get(std::string_view code);
+  // kNotFound when no link has `code` that the caller may see.
+  Result<Link> Get(std::string_view code, const Principal& caller);
 
-  // `patch.url`, when set, is the raw URL. Errors as Create, plus kNotFound.
-  Result<Link> Update(std::string_view code, LinkPatch patch);
+  // `patch.url`, when set, is the raw URL. Errors as Create, plus kNotFound; kBlockedUrl when the
+  // patch enables a link whose URL is on the block list.
+  Result<Link> Update(std::string_view code, LinkPatch patch, const Principal& caller);
 
-  Status Delete(std::string_view code);
+  Status Delete(std::string_view code, const Principal& caller);
 
-  Result<LinkPage> List(const LinkQuery& query);
+  // The caller's links (every link for an admin); `query.owner_key_id` is set here.
+  Result<LinkPage> List(LinkQuery query, const Principal& caller);
+
+  // Replaces the block list with `hosts` (normalized, see core/block_list.h) and disables every
+  // link to one of them or to a subdomain, forgetting those links in every cache. Returns how many
+  // links point at blocked hosts. On a store error the new list is in force for creates anyway,
+  // and the call may be repeated.
+  Result<size_t> SetBlockedHosts(std::vector<std::string> hosts);
 
  private:
   Result<Link> CreateWithGeneratedCode(const LinkFields& fields);
   Status CheckExpiry(const std::optional<TimePoint>& expires_at) const;
+  // REQUIRES: policy_mutex_ held.
+  Status CheckEnabling(std::string_view code, const LinkPatch& patch, const Principal& caller);
 
   Store& store_;
   const Clock& clock_;
-  const TargetUrlPolicy url_policy_;
   const LinkEvents& events_;
+  // Shared by creates and updates for as long as they check and write a URL; exclusive while the
+  // block list is replaced.
+  std::shared_mutex policy_mutex_;
+  TargetUrlPolicy policy_;  // guarded by policy_mutex_
 };
 
 }  // namespace hop

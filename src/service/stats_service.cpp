@@ -39,8 +39,18 @@ TimePoint StartOfBucket(Granularity g, int64_t bucket) {
 
 StatsService::StatsService(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
 
-Result<LinkStats> StatsService::Stats(std::string_view code) {
+Result<Link> StatsService::FindVisible(std::string_view code, const Principal& caller) {
   Result<Link> link = store_.FindLink(code);
+  if (link.ok() && !caller.Sees(link.value())) {
+    // Word for word the store's answer for a missing code.
+    return Status::Error(ErrorCode::kNotFound,
+                         "no link has the code \"" + std::string(code) + "\"");
+  }
+  return link;
+}
+
+Result<LinkStats> StatsService::Stats(std::string_view code, const Principal& caller) {
+  Result<Link> link = FindVisible(code, caller);
   if (!link.ok()) return link.status();
 
   const TimePoint now = clock_.Now();
@@ -61,7 +71,8 @@ Result<LinkStats> StatsService::Stats(std::string_view code) {
                    .as_of = now};
 }
 
-Result<Series> StatsService::ReadSeries(std::string_view code, const SeriesRequest& request) {
+Result<Series> StatsService::ReadSeries(std::string_view code, const SeriesRequest& request,
+                                        const Principal& caller) {
   const TimePoint now = clock_.Now();
   const TimePoint to = request.to.value_or(now);
   const TimePoint from = request.from.value_or(to - DefaultSpan(request.step));
@@ -84,7 +95,7 @@ Result<Series> StatsService::ReadSeries(std::string_view code, const SeriesReque
                              " are allowed, use a coarser step or a shorter range");
   }
 
-  Result<Link> link = store_.FindLink(code);
+  Result<Link> link = FindVisible(code, caller);
   if (!link.ok()) return link.status();
   Result<std::vector<BucketCount>> counts = store_.ReadClickSeries(link.value().id, g, first, last);
   if (!counts.ok()) return counts.status();

@@ -15,6 +15,7 @@
 #include "core/click_windows.h"
 #include "core/clock.h"
 #include "core/status.h"
+#include "service/principal.h"
 #include "store/store.h"
 
 namespace hop {
@@ -54,14 +55,17 @@ class StatsService {
  public:
   StatsService(Store& store, const Clock& clock);
 
-  // kNotFound when no link has `code`.
-  Result<LinkStats> Stats(std::string_view code);
+  // kNotFound when no link has `code` that the caller may see (principal.h).
+  Result<LinkStats> Stats(std::string_view code, const Principal& caller);
 
   // kInvalidRequest when from > to, when the range needs more than kMaxSeriesPoints points, or when
-  // it reaches further back than the step's buckets are kept.
-  Result<Series> ReadSeries(std::string_view code, const SeriesRequest& request);
+  // it reaches further back than the step's buckets are kept; kNotFound as Stats.
+  Result<Series> ReadSeries(std::string_view code, const SeriesRequest& request,
+                            const Principal& caller);
 
  private:
+  Result<Link> FindVisible(std::string_view code, const Principal& caller);
+
   Store& store_;
   const Clock& clock_;
 };

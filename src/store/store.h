@@ -1,14 +1,16 @@
 // Store: hop's durable state, behind one interface with a SQLite and a PostgreSQL implementation.
 //
-// The store keeps links and their click counts per minute, hour and day (see core/click_windows.h) and the
-// all-time totals on each link. It is the only layer that talks to a database; the service above it owns
-// caching and click batching. One contract test suite (tests/store) runs against every implementation, so
-// the two cannot drift apart.
+// The store keeps links and their click counts per minute, hour and day (see core/click_windows.h),
+// the all-time totals on each link, and the API keys (by hash only) that links belong to. It is the
+// only layer that talks to a database; the service above it owns caching and click batching. One
+// contract test suite (tests/store) runs against every implementation, so the two cannot drift
+// apart.
 //
 // Thread-safety: every method may be called concurrently from any thread without external locking.
-// Durability: a method that changes state has committed it when it returns Ok; a crash of the process
-// after that loses nothing. Errors: kStoreUnavailable when the database cannot be reached or is busy past
-// its timeout, kInternal for anything the database reports that the caller could not have caused.
+// Durability: a method that changes state has committed it when it returns Ok; a crash of the
+// process after that loses nothing. Errors: kStoreUnavailable when the database cannot be reached
+// or is busy past its timeout, kInternal for anything the database reports that the caller could
+// not have caused.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +22,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/api_key.h"
 #include "core/click.h"
 #include "core/click_windows.h"
 #include "core/link.h"
@@ -29,15 +32,16 @@ namespace hop {
 
 // A page request for ListLinks: newest first, keyset pagination on the link id.
 struct LinkQuery {
-  int limit = 50;                           // REQUIRES: 1..1000
-  std::optional<int64_t> before_id;         // only links with id < before_id (the cursor)
-  std::optional<std::string> text;          // substring of code, url or title (case-insensitive ASCII)
-  std::optional<std::string> tag;           // exact tag
+  int limit = 50;                       // REQUIRES: 1..1000
+  std::optional<int64_t> before_id;     // only links with id < before_id (the cursor)
+  std::optional<std::string> text;      // substring of code, url or title (case-insensitive ASCII)
+  std::optional<std::string> tag;       // exact tag
+  std::optional<int64_t> owner_key_id;  // only links created by this key
 };
 
 struct LinkPage {
   std::vector<Link> links;
-  std::optional<int64_t> next_before_id;    // set when more links may follow
+  std::optional<int64_t> next_before_id;  // set when more links may follow
 };
 
 // Click counts of one link: the all-time totals and one sum per requested minute span, read in one
@@ -82,7 +86,8 @@ class Store {
   Store& operator=(const Store&) = delete;
   virtual ~Store() = default;
 
-  // Brings the schema to the newest version; idempotent, safe to run from several processes at once.
+  // Brings the schema to the newest version; idempotent, safe to run from several processes at
+  // once.
   virtual Status Migrate() = 0;
 
   // Ok when the database answers a trivial query now.
@@ -90,29 +95,38 @@ class Store {
 
   // Inserts a link with created_at = updated_at = `now` and returns it with its id.
   // kAliasTaken when a link with `code` exists.
-  virtual Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) = 0;
+  virtual Result<Link> CreateLink(std::string_view code, const LinkFields& fields,
+                                  TimePoint now) = 0;
 
   // kNotFound when no link has `code`.
   virtual Result<Link> FindLink(std::string_view code) = 0;
 
-  // Applies `patch` (REQUIRES: validated) and sets updated_at = `now`. kNotFound when no link has `code`.
-  virtual Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) = 0;
+  // Applies `patch` (REQUIRES: validated) and sets updated_at = `now`. kNotFound when no link has
+  // `code`, or when `owner_key_id` is set and the link was not created by that key: the owner is
+  // checked in the same statement as the change, so a link deleted and re-created under the same
+  // code in between is never changed on behalf of the first one's owner.
+  virtual Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
+                                  std::optional<int64_t> owner_key_id) = 0;
 
-  // Deletes the link and all its click counts. kNotFound when no link has `code`.
-  virtual Status DeleteLink(std::string_view code) = 0;
+  // Deletes the link and all its click counts. kNotFound as UpdateLink.
+  virtual Status DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) = 0;
 
   virtual Result<LinkPage> ListLinks(const LinkQuery& query) = 0;
 
-  // Atomically grants one visit to a link that has max_visits: true and visits+1 when visits < max_visits,
-  // false (nothing changed) when exhausted. Links without max_visits always get true. kNotFound if gone.
+  // Atomically grants one visit to a link that has max_visits: true and visits+1 when visits <
+  // max_visits, false (nothing changed) when exhausted. Links without max_visits always get true.
+  // kNotFound if gone.
   virtual Result<bool> ClaimVisit(int64_t link_id) = 0;
 
-  // Adds the clicks to the minute, hour and day buckets and to the links' totals, all in one transaction.
-  // Clicks of links that no longer exist are dropped. REQUIRES: at most one entry per (link_id, minute).
+  // Adds the clicks to the minute, hour and day buckets and to the links' totals, all in one
+  // transaction. Clicks of links that no longer exist are dropped. REQUIRES: at most one entry per
+  // (link_id, minute).
   virtual Status AddClicks(std::span<const MinuteClicks> clicks) = 0;
 
-  // Totals of `link_id` and the human clicks within each span. kNotFound when the link does not exist.
-  virtual Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) = 0;
+  // Totals of `link_id` and the human clicks within each span. kNotFound when the link does not
+  // exist.
+  virtual Result<ClickTotals> ReadClickTotals(int64_t link_id,
+                                              std::span<const MinuteSpan> spans) = 0;
 
   // Non-zero buckets of `granularity` numbered first..last (inclusive), ascending.
   virtual Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
@@ -121,6 +135,27 @@ class Store {
   // Deletes minute buckets older than `minute_before` and hour buckets older than `hour_before`.
   virtual Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) = 0;
 
+  // Disables every link whose target host is one of `hosts` or a subdomain of one (REQUIRES: hosts
+  // normalized as ParseBlockList does), setting their updated_at to `now`, in one transaction.
+  // Returns the codes of all links to those hosts, those that were disabled already included, so
+  // that every instance can drop them from its caches, whichever instance disabled them.
+  virtual Result<std::vector<std::string>> DisableLinksToHosts(std::span<const std::string> hosts,
+                                                               TimePoint now) = 0;
+
+  // Inserts `key` (its id is ignored; REQUIRES: a valid name and a hash from HashApiKey) and
+  // returns it with its id. kInvalidRequest when a key with the same name exists, revoked or not.
+  virtual Result<ApiKey> CreateApiKey(const ApiKey& key) = 0;
+
+  // The key whose hash is `hash`, revoked and expired ones included: the caller judges them.
+  // kNotFound when there is none.
+  virtual Result<ApiKey> FindApiKeyByHash(std::string_view hash) = 0;
+
+  // Every key, revoked and expired ones included, oldest first.
+  virtual Result<std::vector<ApiKey>> ListApiKeys() = 0;
+
+  // Marks the key named `name` revoked at `now` and returns it; a key revoked before keeps its
+  // first revocation time. kNotFound when no key has that name.
+  virtual Result<ApiKey> RevokeApiKey(std::string_view name, TimePoint now) = 0;
   // Starts reporting every committed change to a link, by whichever process sharing this store
   // made it, to `handler` (REQUIRES: both callbacks set), until the returned feed is destroyed.
   // Reports arrive within about a second of the commit while the database is reachable; while it

@@ -9,6 +9,11 @@ threads so the pipes never fill up. Requests go over a fresh HTTP connection eac
 followed: http.client does not follow them). stop() sends SIGTERM and checks for exit code 0; kill()
 sends SIGKILL; start() again reuses the same data dir, so a restart keeps the store.
 
+Every request carries the admin key that hop writes to <data dir>/admin.key on its first start, unless a
+test says otherwise (headers={"Authorization": None}), and the server runs without rate limits unless
+the test passes its own --api-rate, --create-rate or --scan-rate: the tests check behaviour, and the
+ones about authentication and limits (test_auth.py, test_rate_limits.py) set up what they check.
+
 HopTestCase gives each test class its own server on a fresh data dir, plus assertion helpers that read
 like the contract (assertProblem, create_link, poll_until, ...).
 """
@@ -207,6 +212,9 @@ class HopServer:
         cmd = [self.binary, "serve", "--listen", "127.0.0.1:0"]
         if self.with_data_dir_flag:
             cmd += ["--data-dir", self.data_dir]
+        for limit in ("--api-rate", "--create-rate", "--scan-rate"):
+            if limit not in self.extra_args:
+                cmd += [limit, "0"]
         return cmd + self.extra_args
 
     def start(self):
@@ -250,10 +258,8 @@ class HopServer:
                 raise ServerError(f"hop printed no 'listening on' line within {START_TIMEOUT} s\n"
                                   + self.output())
         self.port = port_box[0]
+        # hop writes the first admin key into the data dir before it listens.
         key_file = os.path.join(self.data_dir, "admin.key")
-        # The contract for these tests runs without authentication. Should the server require a key
-        # (DESIGN.md: `admin.key` in the data dir), present that one, so every test still checks
-        # behaviour rather than authentication.
         if os.path.exists(key_file):
             with open(key_file) as f:
                 self.api_key = f.read().strip() or None
@@ -382,6 +388,10 @@ class HopServer:
 
     def raw_socket(self, timeout=10.0):
         return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
+
+    def auth_line(self):
+        """The Authorization header line requests carry by default, for raw requests."""
+        return f"Authorization: Bearer {self.api_key}\r\n".encode() if self.api_key else b""
 
 
 # ---------------------------------------------------------------------------------------------------

@@ -96,14 +96,16 @@ class KeepAliveTest(HopTestCase):
         a = self.create_link("https://example.com/a")["code"]
         b = self.create_link("https://example.com/b")["code"]
         body = b'{"url":"https://example.com/piped"}'
+        auth = self.server.auth_line()
         requests = [
-            (f"GET /api/v1/links/{a} HTTP/1.1\r\nHost: x\r\n\r\n".encode(), False),
+            (f"GET /api/v1/links/{a} HTTP/1.1\r\nHost: x\r\n".encode() + auth + b"\r\n", False),
             (f"GET /{b} HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8.0\r\n\r\n".encode(), False),
             (f"HEAD /{a} HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8.0\r\n\r\n".encode(), True),
-            (b"POST /api/v1/links HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+            (b"POST /api/v1/links HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n" + auth +
              b"Content-Length: %d\r\n\r\n%s" % (len(body), body), False),
-            (b"GET /api/v1/links/nosuchcode HTTP/1.1\r\nHost: x\r\n\r\n", False),
-            (f"GET /api/v1/links/{b} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".encode(), False),
+            (b"GET /api/v1/links/nosuchcode HTTP/1.1\r\nHost: x\r\n" + auth + b"\r\n", False),
+            (f"GET /api/v1/links/{b} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n".encode() + auth + b"\r\n",
+             False),
         ]
         with self.server.raw_socket() as sock:
             sock.sendall(b"".join(data for data, _ in requests))
@@ -128,6 +130,7 @@ class KeepAliveTest(HopTestCase):
         for label, payload in (("one chunk", b"%x\r\n%s\r\n" % (len(body), body)), ("6000 chunks", chunks)):
             with self.subTest(label), self.server.raw_socket() as sock:
                 sock.sendall(b"POST /api/v1/links HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+                             + self.server.auth_line() +
                              b"Transfer-Encoding: chunked\r\n\r\n" + payload + b"0\r\n\r\n")
                 response = read_http_response(sock.makefile("rb"))
                 self.assertIsNotNone(response, "connection closed without an answer")
@@ -136,7 +139,8 @@ class KeepAliveTest(HopTestCase):
 
     def test_connection_close_is_honoured(self):
         with self.server.raw_socket() as sock:
-            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n"
+                         + self.server.auth_line() + b"\r\n")
             stream = sock.makefile("rb")
             response = read_http_response(stream)
             self.assertEqual(response[0], 200)
@@ -144,7 +148,7 @@ class KeepAliveTest(HopTestCase):
 
     def test_http_1_0_is_served_and_closed(self):
         with self.server.raw_socket() as sock:
-            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.0\r\n\r\n")
+            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.0\r\n" + self.server.auth_line() + b"\r\n")
             response = read_http_response(sock.makefile("rb"))
             self.assertIsNotNone(response)
             self.assertEqual(response[0], 200)
@@ -194,7 +198,7 @@ class TimeoutTest(HopTestCase):
 
     def test_idle_keep_alive_connection_is_closed(self):
         with self.server.raw_socket() as sock:
-            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\n\r\n")
+            sock.sendall(b"GET /api/v1/links?limit=1 HTTP/1.1\r\nHost: x\r\n" + self.server.auth_line() + b"\r\n")
             self.assertEqual(read_http_response(sock.makefile("rb"))[0], 200)
             self.assertClosedAfterTimeout(sock, "idle keep-alive connection")
 

@@ -147,7 +147,7 @@ TEST_F(PostgresStoreTest, MigrateCreatesTheTablesInTheSearchPathSchemaOnly) {
   EXPECT_EQ(QueryText(conninfo(), "SELECT to_regclass('links')::text"), "links");
   EXPECT_EQ(QueryText(conninfo(), "SELECT to_regclass('public.links') IS NULL"), "t");
   EXPECT_TRUE(IsOk(store->Migrate()));  // idempotent
-  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "2");
 }
 
 TEST_F(PostgresStoreTest, InstancesMigratingAtOnceAllSucceed) {
@@ -162,7 +162,7 @@ TEST_F(PostgresStoreTest, InstancesMigratingAtOnceAllSucceed) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "2");
 
   int64_t id = Must(stores[0]->CreateLink("shared", UrlFields("https://example.com/"), kNow)).id;
   EXPECT_TRUE(FailsWith(stores[1]->CreateLink("shared", UrlFields("https://example.com/"), kNow),
@@ -189,9 +189,10 @@ TEST_F(PostgresStoreTest, StatementBlockedPastTheTimeoutIsUnavailable) {
   ASSERT_TRUE(other.Execute("SELECT * FROM links WHERE code = 'held' FOR UPDATE"));
   LinkPatch patch;
   patch.disabled = true;
-  EXPECT_TRUE(FailsWith(store->UpdateLink("held", patch, kNow), ErrorCode::kStoreUnavailable));
+  EXPECT_TRUE(FailsWith(store->UpdateLink("held", patch, kNow, std::nullopt),
+                        ErrorCode::kStoreUnavailable));
   ASSERT_TRUE(other.Execute("ROLLBACK"));
-  EXPECT_TRUE(Must(store->UpdateLink("held", patch, kNow)).disabled);
+  EXPECT_TRUE(Must(store->UpdateLink("held", patch, kNow, std::nullopt)).disabled);
 }
 
 // Two instances flushing the same links in opposite orders: without a fixed lock order this is the
@@ -485,9 +486,9 @@ TEST_F(PostgresStoreTest, FeedReportsEveryCommittedChangeOfAnotherInstance) {
   EXPECT_EQ(log.WaitForCodes(1, kReportDeadline), std::vector<std::string>{"made"});
   LinkPatch patch;
   patch.disabled = true;
-  Must(writer->UpdateLink("made", patch, kNow));
+  Must(writer->UpdateLink("made", patch, kNow, std::nullopt));
   EXPECT_EQ(log.WaitForCodes(2, kReportDeadline), (std::vector<std::string>{"made", "made"}));
-  ASSERT_TRUE(IsOk(writer->DeleteLink("made")));
+  ASSERT_TRUE(IsOk(writer->DeleteLink("made", std::nullopt)));
   EXPECT_EQ(log.WaitForCodes(3, kReportDeadline),
             (std::vector<std::string>{"made", "made", "made"}));
 }
@@ -512,8 +513,9 @@ TEST_F(PostgresStoreTest, FeedIsSilentAboutWhatDoesNotChangeALink) {
                         ErrorCode::kAliasTaken));
   LinkPatch patch;
   patch.disabled = true;
-  EXPECT_TRUE(FailsWith(store->UpdateLink("absent", patch, kNow), ErrorCode::kNotFound));
-  EXPECT_TRUE(FailsWith(store->DeleteLink("absent"), ErrorCode::kNotFound));
+  EXPECT_TRUE(
+      FailsWith(store->UpdateLink("absent", patch, kNow, std::nullopt), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailsWith(store->DeleteLink("absent", std::nullopt), ErrorCode::kNotFound));
   const MinuteClicks clicks[] = {Humans(id, kNowMinute, 3)};
   ASSERT_TRUE(IsOk(store->AddClicks(clicks)));
   ASSERT_TRUE(IsOk(store->ClaimVisit(limited_id)));

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store_contract.h"
 #include "store_test_support.h"
@@ -170,7 +171,7 @@ TEST(SqliteStore, StoresOnOneFileMigrateAtOnceAndShareTheirWrites) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "1");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "2");
 
   LinkFields fields = UrlFields("https://example.com/");
   fields.max_visits = 3;
@@ -191,6 +192,25 @@ TEST(SqliteStore, MigrateRefusesASchemaNewerThanItKnows) {
   Status status = store->Migrate();
   EXPECT_TRUE(FailsWith(status, ErrorCode::kInternal));
   EXPECT_NE(status.detail().find("999"), std::string::npos) << status.detail();
+}
+
+TEST(SqliteStore, MigratingFromVersion1GivesExistingLinksTheirHostKeys) {
+  std::string path = FreshPath();
+  {
+    std::unique_ptr<SqliteConnection> writer = Must(SqliteConnection::Open(
+        path, SqliteConnection::Role::kWriter, std::chrono::milliseconds(1000)));
+    ASSERT_TRUE(IsOk(MigrateSqlite(*writer, 1)));
+  }
+  ASSERT_TRUE(OtherConnection(path).Execute(
+      "INSERT INTO links (code, url, created_at, updated_at) VALUES "
+      "('old', 'https://www.evil.example/', 0, 0), ('fine', 'https://fine.example/', 0, 0)"));
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  const std::string blocked[] = {"evil.example"};
+  EXPECT_EQ(Must(store->DisableLinksToHosts(blocked, kNow)), std::vector<std::string>{"old"});
+  EXPECT_FALSE(Must(store->FindLink("old")).fields.owner_key_id.has_value());
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT host_key FROM links WHERE code = 'fine'"),
+            "example.fine");
 }
 
 TEST(SqliteStore, CorruptTagsAreReportedAsInternal) {

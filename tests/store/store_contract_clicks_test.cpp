@@ -112,14 +112,14 @@ TEST_P(StoreContract, BotClicksAreCountedApartFromHumans) {
 
 TEST_P(StoreContract, ReadClickTotalsOfMissingLinkIsNotFound) {
   int64_t id = Must(store().CreateLink("short", UrlFields("https://example.com/"), kNow)).id;
-  ASSERT_TRUE(IsOk(store().DeleteLink("short")));
+  ASSERT_TRUE(IsOk(store().DeleteLink("short", std::nullopt)));
   EXPECT_TRUE(FailsWith(store().ReadClickTotals(id, kWindows), ErrorCode::kNotFound));
 }
 
 TEST_P(StoreContract, ClicksOfDeletedLinksAreDroppedAndTheRestKept) {
   int64_t gone = Must(store().CreateLink("gone", UrlFields("https://example.com/"), kNow)).id;
   int64_t kept = Must(store().CreateLink("kept", UrlFields("https://example.com/"), kNow)).id;
-  ASSERT_TRUE(IsOk(store().DeleteLink("gone")));
+  ASSERT_TRUE(IsOk(store().DeleteLink("gone", std::nullopt)));
   MinuteClicks batch[] = {Humans(gone, kNowMinute, 5), Humans(kept, kNowMinute, 3),
                           Humans(gone + 1000, kNowMinute, 1)};
   ASSERT_TRUE(IsOk(store().AddClicks(batch)));
@@ -133,7 +133,7 @@ TEST_P(StoreContract, DeleteRemovesStatsSoTheSameCodeStartsAtZero) {
   int64_t old_id = Must(store().CreateLink("reborn", UrlFields("https://example.com/"), kNow)).id;
   MinuteClicks batch[] = {{old_id, kNowMinute, 9, 4}, {old_id, kNowMinute - 3000, 6, 0}};
   ASSERT_TRUE(IsOk(store().AddClicks(batch)));
-  ASSERT_TRUE(IsOk(store().DeleteLink("reborn")));
+  ASSERT_TRUE(IsOk(store().DeleteLink("reborn", std::nullopt)));
   for (Granularity g : {Granularity::kMinute, Granularity::kHour, Granularity::kDay}) {
     EXPECT_TRUE(Must(store().ReadClickSeries(old_id, g, 0, kNowMinute)).empty());
   }

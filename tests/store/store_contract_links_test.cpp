@@ -107,7 +107,7 @@ TEST_P(StoreContract, UpdateAppliesEachFieldAloneAndLeavesTheRest) {
   TimePoint now = kNow;
   auto check = [&](const LinkPatch& patch) {
     now += hours(1);
-    Link updated = Must(store().UpdateLink("edit", patch, now));
+    Link updated = Must(store().UpdateLink("edit", patch, now, std::nullopt));
     ExpectSameFields(updated.fields, expected);
     EXPECT_EQ(updated.updated_at, now);
     EXPECT_EQ(updated.created_at, kNow);
@@ -141,10 +141,10 @@ TEST_P(StoreContract, UpdateDisablesAndEnables) {
   Must(store().CreateLink("switch", UrlFields("https://example.com/"), kNow));
   LinkPatch patch;
   patch.disabled = true;
-  EXPECT_TRUE(Must(store().UpdateLink("switch", patch, kNow)).disabled);
+  EXPECT_TRUE(Must(store().UpdateLink("switch", patch, kNow, std::nullopt)).disabled);
   EXPECT_TRUE(Must(store().FindLink("switch")).disabled);
   patch.disabled = false;
-  EXPECT_FALSE(Must(store().UpdateLink("switch", patch, kNow)).disabled);
+  EXPECT_FALSE(Must(store().UpdateLink("switch", patch, kNow, std::nullopt)).disabled);
   EXPECT_FALSE(Must(store().FindLink("switch")).disabled);
 }
 
@@ -155,7 +155,7 @@ TEST_P(StoreContract, UpdateClearsNullableFields) {
   patch.expires_at = std::optional<TimePoint>();
   patch.max_visits = std::optional<int64_t>();
   patch.tags = std::vector<std::string>();
-  Link updated = Must(store().UpdateLink("clear", patch, kNow + hours(1)));
+  Link updated = Must(store().UpdateLink("clear", patch, kNow + hours(1), std::nullopt));
   Link found = Must(store().FindLink("clear"));
   for (const Link& link : {updated, found}) {
     EXPECT_FALSE(link.fields.title.has_value());
@@ -168,7 +168,7 @@ TEST_P(StoreContract, UpdateClearsNullableFields) {
 
 TEST_P(StoreContract, UpdateWithEmptyPatchOnlyMovesUpdatedAt) {
   Must(store().CreateLink("same", FullFields(), kNow));
-  Link updated = Must(store().UpdateLink("same", LinkPatch{}, kNow + hours(2)));
+  Link updated = Must(store().UpdateLink("same", LinkPatch{}, kNow + hours(2), std::nullopt));
   ExpectSameFields(updated.fields, FullFields());
   EXPECT_EQ(updated.updated_at, kNow + hours(2));
   EXPECT_EQ(Must(store().FindLink("same")).updated_at, kNow + hours(2));
@@ -181,7 +181,7 @@ TEST_P(StoreContract, UpdateKeepsVisitsAndClickTotals) {
   ASSERT_TRUE(IsOk(store().AddClicks(clicks)));
   LinkPatch patch;
   patch.url = "https://changed.example/";
-  Link updated = Must(store().UpdateLink("busy", patch, kNow));
+  Link updated = Must(store().UpdateLink("busy", patch, kNow, std::nullopt));
   EXPECT_EQ(updated.visits, 1);
   EXPECT_EQ(updated.total_clicks, 5);
   EXPECT_EQ(updated.bot_clicks, 2);
@@ -190,23 +190,24 @@ TEST_P(StoreContract, UpdateKeepsVisitsAndClickTotals) {
 TEST_P(StoreContract, UpdateUnknownCodeIsNotFound) {
   LinkPatch patch;
   patch.title = "x";
-  EXPECT_TRUE(FailsWith(store().UpdateLink("ghost", patch, kNow), ErrorCode::kNotFound));
+  EXPECT_TRUE(
+      FailsWith(store().UpdateLink("ghost", patch, kNow, std::nullopt), ErrorCode::kNotFound));
 }
 
 TEST_P(StoreContract, DeleteRemovesTheLink) {
   Must(store().CreateLink("gone", UrlFields("https://example.com/"), kNow));
-  ASSERT_TRUE(IsOk(store().DeleteLink("gone")));
+  ASSERT_TRUE(IsOk(store().DeleteLink("gone", std::nullopt)));
   EXPECT_TRUE(FailsWith(store().FindLink("gone"), ErrorCode::kNotFound));
-  EXPECT_TRUE(FailsWith(store().DeleteLink("gone"), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailsWith(store().DeleteLink("gone", std::nullopt), ErrorCode::kNotFound));
 }
 
 TEST_P(StoreContract, DeleteUnknownCodeIsNotFound) {
-  EXPECT_TRUE(FailsWith(store().DeleteLink("ghost"), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailsWith(store().DeleteLink("ghost", std::nullopt), ErrorCode::kNotFound));
 }
 
 TEST_P(StoreContract, DeletedCodeCanBeCreatedAgainWithANewId) {
   Link old = Must(store().CreateLink("again", UrlFields("https://old.example/"), kNow));
-  ASSERT_TRUE(IsOk(store().DeleteLink("again")));
+  ASSERT_TRUE(IsOk(store().DeleteLink("again", std::nullopt)));
   Link fresh = Must(store().CreateLink("again", UrlFields("https://new.example/"), kNow));
   EXPECT_NE(fresh.id, old.id);
   EXPECT_EQ(Must(store().FindLink("again")).fields.url, "https://new.example/");
@@ -235,17 +236,17 @@ TEST_P(StoreContract, RaisingMaxVisitsGrantsMoreVisits) {
   EXPECT_FALSE(Must(store().ClaimVisit(link.id)));
   LinkPatch patch;
   patch.max_visits = 2;
-  Must(store().UpdateLink("more", patch, kNow));
+  Must(store().UpdateLink("more", patch, kNow, std::nullopt));
   EXPECT_TRUE(Must(store().ClaimVisit(link.id)));
   EXPECT_FALSE(Must(store().ClaimVisit(link.id)));
   patch.max_visits = std::optional<int64_t>();
-  Must(store().UpdateLink("more", patch, kNow));
+  Must(store().UpdateLink("more", patch, kNow, std::nullopt));
   EXPECT_TRUE(Must(store().ClaimVisit(link.id)));
 }
 
 TEST_P(StoreContract, ClaimVisitOfMissingLinkIsNotFound) {
   Link link = Must(store().CreateLink("brief", UrlFields("https://example.com/"), kNow));
-  ASSERT_TRUE(IsOk(store().DeleteLink("brief")));
+  ASSERT_TRUE(IsOk(store().DeleteLink("brief", std::nullopt)));
   EXPECT_TRUE(FailsWith(store().ClaimVisit(link.id), ErrorCode::kNotFound));
   EXPECT_TRUE(FailsWith(store().ClaimVisit(link.id + 1000), ErrorCode::kNotFound));
 }

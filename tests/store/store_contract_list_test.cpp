@@ -159,14 +159,14 @@ TEST_P(StoreContract, ListTagFollowsUpdatesAndDeletes) {
   Must(store().CreateLink("staying", Titled("x", {"old"}), kNow));
   LinkPatch patch;
   patch.tags = std::vector<std::string>{"new"};
-  Must(store().UpdateLink("moving", patch, kNow));
+  Must(store().UpdateLink("moving", patch, kNow, std::nullopt));
   LinkQuery query;
   query.tag = "old";
   EXPECT_EQ(Codes(Must(store().ListLinks(query))), std::vector<std::string>{"staying"});
   query.tag = "new";
   EXPECT_EQ(Codes(Must(store().ListLinks(query))), std::vector<std::string>{"moving"});
 
-  ASSERT_TRUE(IsOk(store().DeleteLink("moving")));
+  ASSERT_TRUE(IsOk(store().DeleteLink("moving", std::nullopt)));
   EXPECT_TRUE(Must(store().ListLinks(query)).links.empty());
   // A new link under the same code does not inherit the deleted link's tags.
   Must(store().CreateLink("moving", Titled("x"), kNow));
@@ -177,7 +177,7 @@ TEST_P(StoreContract, ListPatchOfOtherFieldsKeepsTags) {
   Must(store().CreateLink("tagged", Titled("x", {"keep"}), kNow));
   LinkPatch patch;
   patch.title = "y";
-  Must(store().UpdateLink("tagged", patch, kNow));
+  Must(store().UpdateLink("tagged", patch, kNow, std::nullopt));
   LinkQuery query;
   query.tag = "keep";
   EXPECT_EQ(Codes(Must(store().ListLinks(query))), std::vector<std::string>{"tagged"});

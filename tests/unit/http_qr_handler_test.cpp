@@ -16,13 +16,16 @@ class QrHandlerTest : public ::testing::Test {
   void SetUp() override {
     Request create{.method = "POST",
                    .target = "/api/v1/links",
-                   .headers = {{"Content-Type", "application/json"}},
+                   .headers = {{"Content-Type", "application/json"}, Authorization()},
                    .body = R"({"url":"https://example.com/","alias":"launch"})"};
     ASSERT_EQ(router_.Handle(create).status, 201);
   }
   Response Get(std::string target) {
-    return router_.Handle(
-        Request{.method = "GET", .target = std::move(target), .headers = {}, .body = {}});
+    return router_.Handle(Request{
+        .method = "GET", .target = std::move(target), .headers = {Authorization()}, .body = {}});
+  }
+  std::pair<std::string, std::string> Authorization() const {
+    return {"Authorization", "Bearer " + admin_key_};
   }
   static std::string HeaderOf(const Response& r, std::string_view name) {
     for (const auto& [k, v] : r.headers) {
@@ -40,8 +43,11 @@ class QrHandlerTest : public ::testing::Test {
   LinkService links_{*store_, clock_, TargetUrlPolicy{.own_host = "sho.rt", .blocked_hosts = {}},
                      events_};
   StatsService stats_{*store_, clock_};
-  ApiContext api_{links_, stats_, *store_, "https://sho.rt"};
+  AuthService auth_{*store_, clock_};
+  RateLimits limits_{kNoRateLimits};
+  ApiContext api_{links_, stats_, *store_, "https://sho.rt", auth_, limits_, clock_};
   Router router_{api_};
+  std::string admin_key_ = CreateTestKey(*store_, "admin");
 };
 
 TEST_F(QrHandlerTest, SvgByDefaultEncodesTheShortUrl) {

@@ -16,7 +16,7 @@ class RouterTest : public ::testing::Test {
                 std::string content_type = "application/json") {
     Request request{.method = std::move(method),
                     .target = std::move(target),
-                    .headers = {},
+                    .headers = {{"Authorization", "Bearer " + admin_key_}},
                     .body = std::move(body)};
     if (!request.body.empty())
       request.headers.emplace_back("Content-Type", std::move(content_type));
@@ -39,8 +39,11 @@ class RouterTest : public ::testing::Test {
   LinkService links_{*store_, clock_, TargetUrlPolicy{.own_host = "sho.rt", .blocked_hosts = {}},
                      events_};
   StatsService stats_{*store_, clock_};
-  ApiContext api_{links_, stats_, *store_, "https://sho.rt"};
+  AuthService auth_{*store_, clock_};
+  RateLimits limits_{kNoRateLimits};
+  ApiContext api_{links_, stats_, *store_, "https://sho.rt", auth_, limits_, clock_};
   Router router_{api_};
+  std::string admin_key_ = CreateTestKey(*store_, "admin");
 };
 
 TEST_F(RouterTest, RedirectRequestsAreGetOrHeadOfOneCodeSegment) {

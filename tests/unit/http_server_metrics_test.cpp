@@ -123,7 +123,9 @@ class RouterMetricsTest : public ServerMetricsTest {
   LinkService links_{*store_, clock_, TargetUrlPolicy{.own_host = "sho.rt", .blocked_hosts = {}},
                      events_};
   StatsService stats_{*store_, clock_};
-  ApiContext api_{links_, stats_, *store_, "https://sho.rt"};
+  AuthService auth_{*store_, clock_};
+  RateLimits limits_{kNoRateLimits};
+  ApiContext api_{links_, stats_, *store_, "https://sho.rt", auth_, limits_, clock_};
   Router router_{api_, &metrics_};
 };
 

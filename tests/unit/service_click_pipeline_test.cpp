@@ -104,7 +104,7 @@ TEST_F(ClickPipelineTest, ClicksOfADeletedLinkAreDroppedWithoutFailingTheFlush) 
   ClickPipeline pipeline(*store_, clock_, 1, {});
   pipeline.recorder(0).Record({a, static_cast<int32_t>(kNowMinute), false});
   pipeline.recorder(0).Record({b, static_cast<int32_t>(kNowMinute), false});
-  ASSERT_TRUE(IsOk(store_->DeleteLink("aaa")));
+  ASSERT_TRUE(IsOk(store_->DeleteLink("aaa", std::nullopt)));
   ASSERT_TRUE(IsOk(pipeline.Flush()));
   EXPECT_EQ(Totals(b).total, 1);
 }

@@ -43,7 +43,7 @@ TEST_F(LinkResolverTest, ErasingACodeMakesTheNextLookupSeeTheStore) {
   ASSERT_EQ(resolver_.Resolve("hello", cache_, kNow).verdict, Verdict::kRedirect);
   LinkPatch patch;
   patch.url = "https://example.com/b";
-  ASSERT_TRUE(IsOk(store_->UpdateLink("hello", patch, kNow)));
+  ASSERT_TRUE(IsOk(store_->UpdateLink("hello", patch, kNow, std::nullopt)));
   cache_.Erase("hello");
   EXPECT_EQ(resolver_.Resolve("hello", cache_, kNow).link->url(), "https://example.com/b");
 }
@@ -60,7 +60,7 @@ TEST_F(LinkResolverTest, DisabledLinkIsGone) {
   Create("off", UrlFields("https://example.com/"));
   LinkPatch patch;
   patch.disabled = true;
-  ASSERT_TRUE(IsOk(store_->UpdateLink("off", patch, kNow)));
+  ASSERT_TRUE(IsOk(store_->UpdateLink("off", patch, kNow, std::nullopt)));
   EXPECT_EQ(resolver_.Resolve("off", cache_, kNow).verdict, Verdict::kGone);
 }
 

@@ -26,13 +26,14 @@ class LinkServiceTest : public ::testing::Test {
   ManualClock clock_{kNow};
   LinkEvents events_;
   std::vector<std::string> published_;
+  Principal admin_ = TestPrincipal(*store_, "admin");
   LinkService links_{*store_, clock_,
                      TargetUrlPolicy{.own_host = "sho.rt", .blocked_hosts = {"evil.example"}},
                      events_};
 };
 
 TEST_F(LinkServiceTest, CreateNormalizesTheUrlAndGeneratesASevenCharacterCode) {
-  Link link = Must(links_.Create(Request("HTTPS://Example.COM:443/Path")));
+  Link link = Must(links_.Create(Request("HTTPS://Example.COM:443/Path"), admin_));
   EXPECT_EQ(link.fields.url, "https://example.com/Path");
   EXPECT_EQ(link.code.size(), kShortCodeLength);
   EXPECT_TRUE(LooksLikeLinkCode(link.code));
@@ -40,62 +41,64 @@ TEST_F(LinkServiceTest, CreateNormalizesTheUrlAndGeneratesASevenCharacterCode) {
 }
 
 TEST_F(LinkServiceTest, EveryCreatePublishesItsCodeSoCachedMissesAreForgotten) {
-  Link link = Must(links_.Create(Request("https://example.com/", "my-alias")));
+  Link link = Must(links_.Create(Request("https://example.com/", "my-alias"), admin_));
   ASSERT_EQ(published_.size(), 1u);
   EXPECT_EQ(published_[0], "my-alias");
   EXPECT_EQ(link.code, "my-alias");
 }
 
 TEST_F(LinkServiceTest, UpdateAndDeletePublishTheCode) {
-  Must(links_.Create(Request("https://example.com/", "abc")));
+  Must(links_.Create(Request("https://example.com/", "abc"), admin_));
   LinkPatch patch;
   patch.title = std::optional<std::string>("A title");
-  Must(links_.Update("abc", patch));
-  ASSERT_TRUE(IsOk(links_.Delete("abc")));
+  Must(links_.Update("abc", patch, admin_));
+  ASSERT_TRUE(IsOk(links_.Delete("abc", admin_)));
   EXPECT_EQ(published_, (std::vector<std::string>{"abc", "abc", "abc"}));
 }
 
 TEST_F(LinkServiceTest, FailedChangesPublishNothing) {
-  EXPECT_TRUE(FailsWith(links_.Delete("nope"), ErrorCode::kNotFound));
-  EXPECT_TRUE(FailsWith(links_.Create(Request("ftp://example.com/")), ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(FailsWith(links_.Delete("nope", admin_), ErrorCode::kNotFound));
+  EXPECT_TRUE(
+      FailsWith(links_.Create(Request("ftp://example.com/"), admin_), ErrorCode::kInvalidUrl));
   EXPECT_TRUE(published_.empty());
 }
 
 TEST_F(LinkServiceTest, TakenAliasIsRefused) {
-  Must(links_.Create(Request("https://example.com/", "abc")));
-  EXPECT_TRUE(
-      FailsWith(links_.Create(Request("https://example.org/", "abc")), ErrorCode::kAliasTaken));
+  Must(links_.Create(Request("https://example.com/", "abc"), admin_));
+  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.org/", "abc"), admin_),
+                        ErrorCode::kAliasTaken));
 }
 
 TEST_F(LinkServiceTest, AliasRulesApply) {
-  EXPECT_TRUE(
-      FailsWith(links_.Create(Request("https://example.com/", "a")), ErrorCode::kInvalidAlias));
-  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.com/", "healthz")),
+  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.com/", "a"), admin_),
+                        ErrorCode::kInvalidAlias));
+  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.com/", "healthz"), admin_),
                         ErrorCode::kReservedAlias));
 }
 
 TEST_F(LinkServiceTest, TargetsOnOwnHostAndBlockedHostsAreRefused) {
-  EXPECT_TRUE(FailsWith(links_.Create(Request("https://sho.rt/abc")), ErrorCode::kInvalidUrl));
   EXPECT_TRUE(
-      FailsWith(links_.Create(Request("https://www.evil.example/")), ErrorCode::kBlockedUrl));
+      FailsWith(links_.Create(Request("https://sho.rt/abc"), admin_), ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(FailsWith(links_.Create(Request("https://www.evil.example/"), admin_),
+                        ErrorCode::kBlockedUrl));
 }
 
 TEST_F(LinkServiceTest, ExpiryMustBeInTheFuture) {
   CreateLinkRequest request = Request("https://example.com/");
   request.fields.expires_at = kNow;
-  EXPECT_TRUE(FailsWith(links_.Create(request), ErrorCode::kInvalidRequest));
+  EXPECT_TRUE(FailsWith(links_.Create(request, admin_), ErrorCode::kInvalidRequest));
   request.fields.expires_at = kNow + Millis(1000);
-  EXPECT_TRUE(IsOk(links_.Create(request)));
+  EXPECT_TRUE(IsOk(links_.Create(request, admin_)));
 }
 
 TEST_F(LinkServiceTest, UpdateNormalizesANewUrlAndRefusesABadOne) {
-  Must(links_.Create(Request("https://example.com/", "abc")));
+  Must(links_.Create(Request("https://example.com/", "abc"), admin_));
   LinkPatch good;
   good.url = "HTTP://Example.ORG:80/x";
-  EXPECT_EQ(Must(links_.Update("abc", good)).fields.url, "http://example.org/x");
+  EXPECT_EQ(Must(links_.Update("abc", good, admin_)).fields.url, "http://example.org/x");
   LinkPatch bad;
   bad.url = "javascript:alert(1)";
-  EXPECT_TRUE(FailsWith(links_.Update("abc", bad), ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(FailsWith(links_.Update("abc", bad, admin_), ErrorCode::kInvalidUrl));
 }
 
 }  // namespace

@@ -19,11 +19,12 @@ class StatsServiceTest : public ::testing::Test {
     const MinuteClicks clicks{id_, kNowMinute - minutes_ago, count, 0};
     ASSERT_TRUE(IsOk(store_->AddClicks({&clicks, 1})));
   }
-  LinkStats Stats() { return Must(stats_.Stats("hello")); }
+  LinkStats Stats() { return Must(stats_.Stats("hello", admin_)); }
 
   TempSqliteStore store_;
   ManualClock clock_{kNow};
   StatsService stats_{*store_, clock_};
+  Principal admin_ = TestPrincipal(*store_, "admin");
   int64_t id_ = 0;
 };
 
@@ -81,14 +82,14 @@ TEST_F(StatsServiceTest, WindowsAreNestedWhereverClicksFall) {
 }
 
 TEST_F(StatsServiceTest, UnknownCodeIsNotFound) {
-  EXPECT_TRUE(FailsWith(stats_.Stats("nope"), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailsWith(stats_.Stats("nope", admin_), ErrorCode::kNotFound));
 }
 
 TEST_F(StatsServiceTest, MinuteSeriesIsZeroFilledFromTheBucketOfFromToTheBucketOfTo) {
   ClickMinutesAgo(3, 7);
   SeriesRequest request{
       .step = Granularity::kMinute, .from = kNow - std::chrono::minutes(10), .to = kNow};
-  Series series = Must(stats_.ReadSeries("hello", request));
+  Series series = Must(stats_.ReadSeries("hello", request, admin_));
   ASSERT_EQ(series.points.size(), 11u);
   int64_t sum = 0;
   for (const SeriesPoint& p : series.points) sum += p.count;
@@ -101,7 +102,7 @@ TEST_F(StatsServiceTest, DaySeriesSumsEveryClickOfEachDay) {
   ClickMinutesAgo(0, 2);
   ClickMinutesAgo(kMinutesPerDay * 3, 5);
   Series series =
-      Must(stats_.ReadSeries("hello", {.step = Granularity::kDay, .from = {}, .to = {}}));
+      Must(stats_.ReadSeries("hello", {.step = Granularity::kDay, .from = {}, .to = {}}, admin_));
   ASSERT_EQ(series.points.size(), 31u);
   EXPECT_EQ(series.points.back().count, 2);
   int64_t sum = 0;
@@ -111,21 +112,21 @@ TEST_F(StatsServiceTest, DaySeriesSumsEveryClickOfEachDay) {
 
 TEST_F(StatsServiceTest, SeriesRefusesFromAfterTo) {
   SeriesRequest request{.step = Granularity::kHour, .from = kNow, .to = kNow - Millis(1)};
-  EXPECT_TRUE(FailsWith(stats_.ReadSeries("hello", request), ErrorCode::kInvalidRequest));
+  EXPECT_TRUE(FailsWith(stats_.ReadSeries("hello", request, admin_), ErrorCode::kInvalidRequest));
 }
 
 TEST_F(StatsServiceTest, SeriesRefusesTooManyPoints) {
   SeriesRequest request{.step = Granularity::kMinute,
                         .from = kNow - std::chrono::minutes(kMaxSeriesPoints),
                         .to = kNow};
-  EXPECT_TRUE(FailsWith(stats_.ReadSeries("hello", request), ErrorCode::kInvalidRequest));
+  EXPECT_TRUE(FailsWith(stats_.ReadSeries("hello", request, admin_), ErrorCode::kInvalidRequest));
 }
 
 TEST_F(StatsServiceTest, MinuteSeriesRefusesToReachPastMinuteRetention) {
   SeriesRequest request{.step = Granularity::kMinute,
                         .from = kNow - std::chrono::minutes(kMinuteRetentionMinutes + 1),
                         .to = kNow - std::chrono::minutes(kMinuteRetentionMinutes - 100)};
-  EXPECT_TRUE(FailsWith(stats_.ReadSeries("hello", request), ErrorCode::kInvalidRequest));
+  EXPECT_TRUE(FailsWith(stats_.ReadSeries("hello", request, admin_), ErrorCode::kInvalidRequest));
 }
 
 }  // namespace

@@ -1,5 +1,5 @@
 // Helpers for the service and HTTP unit tests: a real SQLite store in a temp directory, and a store
-// wrapper that counts the reads the redirect path makes.
+// wrapper that counts the reads the redirect path and authentication make.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -11,6 +11,9 @@
 #include <string>
 
 #include "../store/store_test_support.h"
+#include "core/api_key.h"
+#include "service/principal.h"
+#include "service/rate_limits.h"
 #include "store/store.h"
 
 namespace hop {
@@ -36,14 +39,41 @@ class TempSqliteStore {
   std::unique_ptr<Store> store_;
 };
 
+// Rate limits that never refuse, for tests about something else.
+inline const RateLimitOptions kNoRateLimits{.api = {}, .create = {}, .scan = {}};
+
+// Stores a new key and returns its secret, as `hop keys create` prints it.
+inline std::string CreateTestKey(Store& store, const std::string& name, Role role = Role::kAdmin,
+                                 ScopeSet scopes = ScopeSet::All(),
+                                 std::optional<TimePoint> expires_at = std::nullopt) {
+  std::string secret = GenerateApiKey();
+  ApiKey key;
+  key.name = name;
+  key.hash = HashApiKey(secret);
+  key.role = role;
+  key.scopes = scopes;
+  key.created_at = kNow;
+  key.expires_at = expires_at;
+  Must(store.CreateApiKey(key));
+  return secret;
+}
+
+// The principal of a new key stored in `store`.
+inline Principal TestPrincipal(Store& store, const std::string& name, Role role = Role::kAdmin,
+                               ScopeSet scopes = ScopeSet::All()) {
+  return Principal::Of(
+      Must(store.FindApiKeyByHash(HashApiKey(CreateTestKey(store, name, role, scopes)))));
+}
+
 // Passes every call to a real store and counts the lookups, so a test can tell a cache hit from a
 // miss; click writes can be made to fail as they do while the database is down.
-class CountingStore final : public Store {
+class CountingStore : public Store {
  public:
   explicit CountingStore(Store& inner) : inner_(inner) {}
 
   int find_calls() const { return find_calls_; }
   int claim_calls() const { return claim_calls_; }
+  int key_lookups() const { return key_lookups_; }
   // AddClicks succeeds `writes` more times, then fails as if the database were down; negative
   // (the default): it never fails.
   void set_click_write_budget(int writes) { click_write_budget_ = writes; }
@@ -57,10 +87,13 @@ class CountingStore final : public Store {
     ++find_calls_;
     return inner_.FindLink(code);
   }
-  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) override {
-    return inner_.UpdateLink(code, patch, now);
+  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
+                          std::optional<int64_t> owner_key_id) override {
+    return inner_.UpdateLink(code, patch, now, owner_key_id);
   }
-  Status DeleteLink(std::string_view code) override { return inner_.DeleteLink(code); }
+  Status DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) override {
+    return inner_.DeleteLink(code, owner_key_id);
+  }
   Result<LinkPage> ListLinks(const LinkQuery& query) override { return inner_.ListLinks(query); }
   Result<bool> ClaimVisit(int64_t link_id) override {
     ++claim_calls_;
@@ -82,11 +115,25 @@ class CountingStore final : public Store {
   Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) override {
     return inner_.PruneClickBuckets(minute_before, hour_before);
   }
+  Result<std::vector<std::string>> DisableLinksToHosts(std::span<const std::string> hosts,
+                                                       TimePoint now) override {
+    return inner_.DisableLinksToHosts(hosts, now);
+  }
+  Result<ApiKey> CreateApiKey(const ApiKey& key) override { return inner_.CreateApiKey(key); }
+  Result<ApiKey> FindApiKeyByHash(std::string_view hash) override {
+    ++key_lookups_;
+    return inner_.FindApiKeyByHash(hash);
+  }
+  Result<std::vector<ApiKey>> ListApiKeys() override { return inner_.ListApiKeys(); }
+  Result<ApiKey> RevokeApiKey(std::string_view name, TimePoint now) override {
+    return inner_.RevokeApiKey(name, now);
+  }
 
  private:
   Store& inner_;
   std::atomic<int> find_calls_{0};
   std::atomic<int> claim_calls_{0};
+  std::atomic<int> key_lookups_{0};
   std::atomic<int> click_write_budget_{-1};
 };
 

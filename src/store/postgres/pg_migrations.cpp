@@ -46,6 +46,42 @@ CREATE TABLE clicks_hour (LIKE clicks_minute INCLUDING ALL,
 CREATE TABLE clicks_day (LIKE clicks_minute INCLUDING ALL,
                          FOREIGN KEY (link_id) REFERENCES links (id) ON DELETE CASCADE);
 )sql",
+    // 2: API keys (their SHA-256 only), the key that created each link, and each link's host key
+    // (store/host_key.h). A key is never deleted, only revoked, so a link always names an existing
+    // key; links created anonymously, or before keys existed, name none. host_key is computed by
+    // PostgreSQL from the URL, for the rows written before this step and for every later write,
+    // so no writer can store a key that disagrees with its URL. Its "C" collation compares bytes,
+    // which the subdomain range relies on whatever the database's locale.
+    R"sql(
+CREATE TABLE api_keys (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  name text NOT NULL UNIQUE,
+  hash text NOT NULL UNIQUE,
+  role text NOT NULL CHECK (role IN ('admin', 'user')),
+  scopes text NOT NULL,
+  created_at bigint NOT NULL,
+  expires_at bigint,
+  revoked_at bigint
+);
+
+-- The host of a normalized target URL ("[v6]" or a name without port), labels reversed.
+CREATE FUNCTION hop_host_key(url text) RETURNS text
+LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+  SELECT CASE WHEN host LIKE '[%' THEN host
+              ELSE array_to_string(ARRAY(SELECT label
+                                         FROM unnest(string_to_array(host, '.'))
+                                              WITH ORDINALITY AS labels (label, position)
+                                         ORDER BY position DESC), '.')
+         END
+  FROM (SELECT rtrim(substring(url FROM '^[a-z]+://(\[[^]]*\]|[^:/?#]*)'), '.') AS host) AS parsed
+$$;
+
+ALTER TABLE links
+  ADD COLUMN owner_key_id bigint REFERENCES api_keys (id),
+  ADD COLUMN host_key text COLLATE "C" GENERATED ALWAYS AS (hop_host_key(url)) STORED;
+CREATE INDEX links_owner ON links (owner_key_id, id);
+CREATE INDEX links_host_key ON links (host_key);
+)sql",
 };
 constexpr int kNewestVersion = static_cast<int>(std::size(kSteps));
 

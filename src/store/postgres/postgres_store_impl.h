@@ -4,7 +4,8 @@
 //
 // Connections come from a PgConnectionPool (pg_connection_pool.h). The schema is in
 // pg_migrations.cpp. The methods are split by concern: opening and health in postgres_store.cpp,
-// links in postgres_store_links.cpp, click counts in postgres_store_clicks.cpp.
+// links in postgres_store_links.cpp, click counts in postgres_store_clicks.cpp, API keys in
+// postgres_store_keys.cpp.
 #pragma once
 
 #include <memory>
@@ -25,8 +26,9 @@ class PostgresStore final : public Store {
 
   Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) override;
   Result<Link> FindLink(std::string_view code) override;
-  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) override;
-  Status DeleteLink(std::string_view code) override;
+  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
+                          std::optional<int64_t> owner_key_id) override;
+  Status DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) override;
   Result<LinkPage> ListLinks(const LinkQuery& query) override;
   Result<bool> ClaimVisit(int64_t link_id) override;
 
@@ -35,6 +37,13 @@ class PostgresStore final : public Store {
   Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
                                                    int64_t first, int64_t last) override;
   Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) override;
+  Result<std::vector<std::string>> DisableLinksToHosts(std::span<const std::string> hosts,
+                                                       TimePoint now) override;
+
+  Result<ApiKey> CreateApiKey(const ApiKey& key) override;
+  Result<ApiKey> FindApiKeyByHash(std::string_view hash) override;
+  Result<std::vector<ApiKey>> ListApiKeys() override;
+  Result<ApiKey> RevokeApiKey(std::string_view name, TimePoint now) override;
 
   Result<std::unique_ptr<LinkChangeFeed>> WatchLinkChanges(LinkChangeHandler handler) override;
 

@@ -1,4 +1,5 @@
-// PostgresStore: creating, reading, changing, listing and deleting links, and claiming visits.
+// PostgresStore: creating, reading, changing, listing, deleting and disabling links, and claiming
+// visits.
 //
 // Each method is one statement. Every statement that returns links names the same columns, in the
 // order ReadLink decodes them. Every statement that creates, changes or deletes a link also
@@ -9,6 +10,7 @@
 #include <limits>
 #include <string>
 
+#include "store/host_key.h"
 #include "store/like_pattern.h"
 #include "store/postgres/pg_link_change_feed.h"
 #include "store/postgres/postgres_store_impl.h"
@@ -18,15 +20,15 @@ namespace {
 
 #define HOP_LINK_COLUMNS                                                                 \
   "id, code, url, title, tags, created_at, updated_at, expires_at, max_visits, visits, " \
-  "redirect_status, forward_query, disabled, total_clicks, bot_clicks"
+  "redirect_status, forward_query, disabled, total_clicks, bot_clicks, owner_key_id"
 
 // A conflicting code inserts nothing and returns no row, rather than raising an error: no failed
 // statement, and no unique-violation noise in the server's log when a generated code collides.
 const PgStatement kInsertLink{"hop_insert_link", R"sql(
 INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, max_visits,
-                   redirect_status, forward_query)
+                   redirect_status, forward_query, owner_key_id)
 VALUES ($1::text, $2::text, $3::text, $4::text[], $5::bigint, $5::bigint, $6::bigint, $7::bigint,
-        $8::integer, $9::boolean)
+        $8::integer, $9::boolean, $10::bigint)
 ON CONFLICT (code) DO NOTHING
 RETURNING )sql" HOP_LINK_COLUMNS ", " HOP_NOTIFY_LINK_CHANGED};
 
@@ -34,7 +36,8 @@ const PgStatement kFindLink{"hop_find_link",
                             "SELECT " HOP_LINK_COLUMNS " FROM links WHERE code = $1::text"};
 
 // A member of the patch that is absent arrives as NULL and keeps the column; nullable columns take
-// a flag as well, since for them NULL is also a value to set ("clear the title").
+// a flag as well, since for them NULL is also a value to set ("clear the title"). $14, when not
+// NULL, is the key that must own the link.
 const PgStatement kUpdateLink{"hop_update_link", R"sql(
 UPDATE links SET
   url = coalesce($2::text, url),
@@ -46,20 +49,22 @@ UPDATE links SET
   forward_query = coalesce($11::boolean, forward_query),
   disabled = coalesce($12::boolean, disabled),
   updated_at = $13::bigint
-WHERE code = $1::text
+WHERE code = $1::text AND ($14::bigint IS NULL OR owner_key_id = $14::bigint)
 RETURNING )sql" HOP_LINK_COLUMNS ", " HOP_NOTIFY_LINK_CHANGED};
 
 // The clicks_* rows go with the link through their foreign keys' ON DELETE CASCADE.
-const PgStatement kDeleteLink{
-    "hop_delete_link",
-    "DELETE FROM links WHERE code = $1::text RETURNING id, " HOP_NOTIFY_LINK_CHANGED};
+const PgStatement kDeleteLink{"hop_delete_link",
+                              "DELETE FROM links WHERE code = $1::text AND "
+                              "($2::bigint IS NULL OR owner_key_id = $2::bigint) "
+                              "RETURNING id, " HOP_NOTIFY_LINK_CHANGED};
 
 // Keyset pages: `id < $1` walks the primary key backwards from the cursor, however deep the page.
 // The text filter compares under the "C" collation, which folds ASCII letters only, as the contract
 // says, whatever the database's locale; backslash, the escape of SubstringLikePattern, is also
 // PostgreSQL's default LIKE escape. The tagged variant is a statement of its own, planned for each
 // call: a rare tag is found through the GIN index on tags, while a common one is best filtered
-// along the primary key, and only a plan that knows the tag can tell which it is.
+// along the primary key, and only a plan that knows the tag can tell which it is. A user key's
+// list without a tag walks the (owner_key_id, id) index, so its pages cost what its own links cost.
 #define HOP_TEXT_FILTER                                                             \
   "($2::text IS NULL OR code COLLATE \"C\" ILIKE $2 OR url COLLATE \"C\" ILIKE $2 " \
   "OR title COLLATE \"C\" ILIKE $2)"
@@ -67,10 +72,15 @@ const PgStatement kListLinks{"hop_list_links",
                              "SELECT " HOP_LINK_COLUMNS
                              " FROM links WHERE id < $1::bigint AND " HOP_TEXT_FILTER
                              " ORDER BY id DESC LIMIT $3::integer"};
+const PgStatement kListOwnedLinks{"hop_list_owned_links",
+                                  "SELECT " HOP_LINK_COLUMNS
+                                  " FROM links WHERE owner_key_id = $4::bigint AND id < $1::bigint"
+                                  " AND " HOP_TEXT_FILTER " ORDER BY id DESC LIMIT $3::integer"};
 const PgStatement kListTaggedLinks{
     "hop_list_tagged_links",
     "SELECT " HOP_LINK_COLUMNS " FROM links WHERE id < $1::bigint AND " HOP_TEXT_FILTER
-    " AND tags @> ARRAY[$4::text] ORDER BY id DESC LIMIT $3::integer",
+    " AND tags @> ARRAY[$4::text] AND ($5::bigint IS NULL OR owner_key_id = $5::bigint)"
+    " ORDER BY id DESC LIMIT $3::integer",
     /*plan_each_call=*/true};
 
 // One statement: the condition and the increment cannot be separated by another claim, from this
@@ -83,6 +93,24 @@ WITH claimed AS (
   RETURNING id
 )
 SELECT EXISTS (SELECT FROM claimed) FROM links WHERE id = $1::bigint
+)sql"};
+
+// One statement for the whole block list: per host, the host key itself and its subdomains' range
+// (store/host_key.h), each an index lookup. `matched` reads the snapshot from before the UPDATE,
+// which holds every matching link, disabled now or before; the links disabled now are notified,
+// and reading `disabled` is what makes PostgreSQL compute its RETURNING list.
+const PgStatement kDisableLinksToHosts{"hop_disable_links_to_hosts", R"sql(
+WITH matched AS (
+  SELECT links.id, links.code
+  FROM unnest($1::text[], $2::text[], $3::text[]) AS hosts (key, subdomains_begin, subdomains_end)
+  JOIN links ON links.host_key = hosts.key
+             OR (links.host_key >= hosts.subdomains_begin AND links.host_key < hosts.subdomains_end)
+), disabled AS (
+  UPDATE links SET disabled = true, updated_at = $4::bigint
+  WHERE id IN (SELECT id FROM matched) AND NOT disabled
+  RETURNING code, )sql" HOP_NOTIFY_LINK_CHANGED R"sql(
+)
+SELECT code FROM matched UNION SELECT code FROM disabled
 )sql"};
 
 enum LinkColumn {
@@ -101,6 +129,7 @@ enum LinkColumn {
   kDisabled,
   kTotalClicks,
   kBotClicks,
+  kOwnerKeyId,
 };
 
 Link ReadLink(const PgResult& rows, int row) {
@@ -115,6 +144,7 @@ Link ReadLink(const PgResult& rows, int row) {
   link.fields.max_visits = rows.OptionalInt64(row, kMaxVisits);
   link.fields.redirect_status = rows.Int32(row, kRedirectStatus);
   link.fields.forward_query = rows.Bool(row, kForwardQuery);
+  link.fields.owner_key_id = rows.OptionalInt64(row, kOwnerKeyId);
   link.disabled = rows.Bool(row, kDisabled);
   link.created_at = FromUnixMillis(rows.Int64(row, kCreatedAt));
   link.updated_at = FromUnixMillis(rows.Int64(row, kUpdatedAt));
@@ -154,6 +184,7 @@ Result<Link> PostgresStore::CreateLink(std::string_view code, const LinkFields& 
   params.AddInt64OrNull(fields.max_visits);
   params.AddInt32(fields.redirect_status);
   params.AddBool(fields.forward_query);
+  params.AddInt64OrNull(fields.owner_key_id);
   Result<PgResult> rows = pool_->Acquire()->Execute(kInsertLink, params);
   if (!rows.ok()) return rows.status();
   if (rows.value().rows() == 0) {
@@ -169,8 +200,8 @@ Result<Link> PostgresStore::FindLink(std::string_view code) {
   return OneLink(pool_->Acquire()->Execute(kFindLink, params), code);
 }
 
-Result<Link> PostgresStore::UpdateLink(std::string_view code, const LinkPatch& patch,
-                                       TimePoint now) {
+Result<Link> PostgresStore::UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
+                                       std::optional<int64_t> owner_key_id) {
   PgParams params;
   params.AddText(code);
   params.AddTextOrNull(patch.url);
@@ -185,12 +216,14 @@ Result<Link> PostgresStore::UpdateLink(std::string_view code, const LinkPatch& p
   params.AddBoolOrNull(patch.forward_query);
   params.AddBoolOrNull(patch.disabled);
   params.AddInt64(ToUnixMillis(now));
+  params.AddInt64OrNull(owner_key_id);
   return OneLink(pool_->Acquire()->Execute(kUpdateLink, params), code);
 }
 
-Status PostgresStore::DeleteLink(std::string_view code) {
+Status PostgresStore::DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) {
   PgParams params;
   params.AddText(code);
+  params.AddInt64OrNull(owner_key_id);
   Result<PgResult> deleted = pool_->Acquire()->Execute(kDeleteLink, params);
   if (!deleted.ok()) return deleted.status();
   if (deleted.value().rows() == 0) return LinkNotFound(code);
@@ -208,9 +241,16 @@ Result<LinkPage> PostgresStore::ListLinks(const LinkQuery& query) {
                                   : std::nullopt);
   // One row more than the page, which only tells whether another page follows.
   params.AddInt32(query.limit + 1);
-  if (query.tag) params.AddText(*query.tag);
-  Result<PgResult> rows =
-      pool_->Acquire()->Execute(query.tag ? kListTaggedLinks : kListLinks, params);
+  const PgStatement* statement = &kListLinks;
+  if (query.tag) {
+    params.AddText(*query.tag);
+    params.AddInt64OrNull(query.owner_key_id);
+    statement = &kListTaggedLinks;
+  } else if (query.owner_key_id) {
+    params.AddInt64(*query.owner_key_id);
+    statement = &kListOwnedLinks;
+  }
+  Result<PgResult> rows = pool_->Acquire()->Execute(*statement, params);
   if (!rows.ok()) return rows.status();
   LinkPage page;
   int count = std::min(rows.value().rows(), query.limit);
@@ -228,6 +268,28 @@ Result<bool> PostgresStore::ClaimVisit(int64_t link_id) {
     return Status::Error(ErrorCode::kNotFound, "no link has the id " + std::to_string(link_id));
   }
   return claim.value().Bool(0, 0);
+}
+
+Result<std::vector<std::string>> PostgresStore::DisableLinksToHosts(
+    std::span<const std::string> hosts, TimePoint now) {
+  std::vector<std::string> keys;
+  std::vector<std::string> begins;
+  std::vector<std::string> ends;
+  for (const std::string& host : hosts) {
+    keys.push_back(HostKeyOf(host));
+    begins.push_back(SubdomainKeysBegin(keys.back()));
+    ends.push_back(SubdomainKeysEnd(keys.back()));
+  }
+  PgParams params;
+  params.AddTextArray(keys);
+  params.AddTextArray(begins);
+  params.AddTextArray(ends);
+  params.AddInt64(ToUnixMillis(now));
+  Result<PgResult> rows = pool_->Acquire()->Execute(kDisableLinksToHosts, params);
+  if (!rows.ok()) return rows.status();
+  std::vector<std::string> codes;
+  for (int row = 0; row < rows.value().rows(); ++row) codes.push_back(rows.value().Text(row, 0));
+  return codes;
 }
 
 }  // namespace hop

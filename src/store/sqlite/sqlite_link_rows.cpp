@@ -23,11 +23,12 @@ enum LinkColumn {
   kDisabled,
   kTotalClicks,
   kBotClicks,
+  kOwnerKeyId,
 };
 
 constexpr std::string_view kLinkColumns =
     "id, code, url, title, tags, created_at, updated_at, expires_at, max_visits, visits, "
-    "redirect_status, forward_query, disabled, total_clicks, bot_clicks";
+    "redirect_status, forward_query, disabled, total_clicks, bot_clicks, owner_key_id";
 
 }  // namespace
 
@@ -50,6 +51,7 @@ Result<Link> ReadLinkRow(const SqliteStatement& row) {
   link.fields.max_visits = row.OptionalInt(kMaxVisits);
   link.fields.redirect_status = static_cast<int>(row.Int(kRedirectStatus));
   link.fields.forward_query = row.Int(kForwardQuery) != 0;
+  link.fields.owner_key_id = row.OptionalInt(kOwnerKeyId);
   link.disabled = row.Int(kDisabled) != 0;
   link.created_at = FromUnixMillis(row.Int(kCreatedAt));
   link.updated_at = FromUnixMillis(row.Int(kUpdatedAt));

@@ -7,6 +7,7 @@
 #include <span>
 #include <string>
 
+#include "store/host_key.h"
 #include "store/sqlite/sqlite_transaction.h"
 
 namespace hop {
@@ -15,6 +16,8 @@ namespace {
 struct Migration {
   int64_t version;
   const char* sql;
+  // Runs after `sql`, in the same transaction, for what SQL alone cannot compute.
+  Status (*then)(SqliteConnection& writer) = nullptr;
 };
 
 // Version 1: links, their tags, and click counts per minute, hour and day.
@@ -79,8 +82,49 @@ CREATE TABLE clicks_day (
 ) WITHOUT ROWID;
 )sql";
 
+// Version 2: API keys, the key that created each link, and each link's host key (host_key.h).
+//
+// Keys are kept as the SHA-256 of the secret only. A key is never deleted, only revoked, so a link
+// always names an existing key; links created before keys existed, or anonymously, name none. The
+// owner index serves a user key's list of its links; the host key index serves the block list.
+constexpr const char* kVersion2 = R"sql(
+CREATE TABLE api_keys (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  name       TEXT    NOT NULL UNIQUE,
+  hash       TEXT    NOT NULL UNIQUE,
+  role       TEXT    NOT NULL CHECK (role IN ('admin', 'user')),
+  scopes     TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER,
+  revoked_at INTEGER
+);
+
+ALTER TABLE links ADD COLUMN owner_key_id INTEGER REFERENCES api_keys(id);
+ALTER TABLE links ADD COLUMN host_key TEXT NOT NULL DEFAULT '';
+CREATE INDEX links_by_owner ON links(owner_key_id, id);
+CREATE INDEX links_by_host_key ON links(host_key);
+)sql";
+
+// Fills in the host keys of the links that version 1 stored.
+Status FillHostKeys(SqliteConnection& writer) {
+  for (int64_t after_id = 0;;) {
+    Result<SqliteStatement> next =
+        writer.Prepare("SELECT id, url FROM links WHERE id > ? ORDER BY id LIMIT 1");
+    if (!next.ok()) return next.status();
+    Result<bool> row = next.value().Bind(after_id).Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) return Status::Ok();
+    after_id = next.value().Int(0);
+    const std::string key = HostKeyOfUrl(next.value().Text(1));
+    Result<SqliteStatement> update = writer.Prepare("UPDATE links SET host_key = ? WHERE id = ?");
+    if (!update.ok()) return update.status();
+    if (Status s = update.value().Bind(key, after_id).Run(); !s.ok()) return s;
+  }
+}
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
+    {2, kVersion2, FillHostKeys},
 };
 
 Status CheckNotNewer(SqliteConnection& writer) {
@@ -113,6 +157,9 @@ Status Apply(SqliteConnection& writer, const Migration& migration) {
   if (!applied.ok()) return applied.status();
   if (applied.value()) return Status::Ok();  // an earlier run, maybe in another process, applied it
   if (Status s = writer.Execute(migration.sql); !s.ok()) return s;
+  if (migration.then) {
+    if (Status s = migration.then(writer); !s.ok()) return s;
+  }
   Result<SqliteStatement> record = writer.Prepare(
       "INSERT INTO schema_migrations (version, applied_at) "
       "VALUES (?, CAST(strftime('%s', 'now') AS INTEGER) * 1000)");
@@ -123,7 +170,7 @@ Status Apply(SqliteConnection& writer, const Migration& migration) {
 
 }  // namespace
 
-Status MigrateSqlite(SqliteConnection& writer) {
+Status MigrateSqlite(SqliteConnection& writer, int64_t last_version) {
   if (Status s = writer.Execute("CREATE TABLE IF NOT EXISTS schema_migrations ("
                                 "version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)");
       !s.ok()) {
@@ -131,6 +178,7 @@ Status MigrateSqlite(SqliteConnection& writer) {
   }
   if (Status s = CheckNotNewer(writer); !s.ok()) return s;
   for (const Migration& migration : kMigrations) {
+    if (migration.version > last_version) break;
     if (Status s = Apply(writer, migration); !s.ok()) return s;
   }
   return Status::Ok();

@@ -6,14 +6,16 @@
 // first one's write lock, then sees the version and skips it.
 #pragma once
 
+#include <cstdint>
+
 #include "core/status.h"
 #include "store/sqlite/sqlite_connection.h"
 
 namespace hop {
 
-// Applies every step not yet recorded, in version order. REQUIRES: `writer` is the writer
-// connection. kInternal when the database has a version newer than this build knows (hop was
-// downgraded).
-Status MigrateSqlite(SqliteConnection& writer);
+// Applies every step not yet recorded, in version order, up to `last_version` (tests stop early
+// to build an older database). REQUIRES: `writer` is the writer connection. kInternal when the
+// database has a version newer than this build knows (hop was downgraded).
+Status MigrateSqlite(SqliteConnection& writer, int64_t last_version = INT64_MAX);
 
 }  // namespace hop

@@ -8,7 +8,8 @@
 // timeout, then fail with kStoreUnavailable.
 //
 // The schema is in sqlite_migrations.cpp. The implementation is split by concern: opening and
-// health here, links in sqlite_store_links.cpp, click counts in sqlite_store_clicks.cpp.
+// health here, links in sqlite_store_links.cpp, click counts in sqlite_store_clicks.cpp, API keys
+// in sqlite_store_keys.cpp.
 //
 // Thread-safe, as the Store contract requires.
 #pragma once
@@ -42,8 +43,9 @@ class SqliteStore final : public Store {
 
   Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) override;
   Result<Link> FindLink(std::string_view code) override;
-  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) override;
-  Status DeleteLink(std::string_view code) override;
+  Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
+                          std::optional<int64_t> owner_key_id) override;
+  Status DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) override;
   Result<LinkPage> ListLinks(const LinkQuery& query) override;
   Result<bool> ClaimVisit(int64_t link_id) override;
 
@@ -52,6 +54,13 @@ class SqliteStore final : public Store {
   Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
                                                    int64_t first, int64_t last) override;
   Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) override;
+  Result<std::vector<std::string>> DisableLinksToHosts(std::span<const std::string> hosts,
+                                                       TimePoint now) override;
+
+  Result<ApiKey> CreateApiKey(const ApiKey& key) override;
+  Result<ApiKey> FindApiKeyByHash(std::string_view hash) override;
+  Result<std::vector<ApiKey>> ListApiKeys() override;
+  Result<ApiKey> RevokeApiKey(std::string_view name, TimePoint now) override;
 
  private:
   std::unique_ptr<SqliteConnectionPool> pool_;

@@ -1,8 +1,10 @@
-// SqliteStore: creating, reading, changing, listing and deleting links, and claiming visits.
+// SqliteStore: creating, reading, changing, listing, deleting and disabling links, and claiming
+// visits.
 #include <sqlite3.h>
 
 #include <limits>
 
+#include "store/host_key.h"
 #include "store/like_pattern.h"
 #include "store/link_patch.h"
 #include "store/sqlite/sqlite_link_rows.h"
@@ -15,6 +17,16 @@ namespace {
 
 using Mode = SqliteTransaction::Mode;
 
+// The text filter of ListLinks on ?2. LIKE is case-insensitive for ASCII in SQLite, as the
+// contract asks.
+#define HOP_TEXT_FILTER                                                                         \
+  "(?2 IS NULL OR code LIKE ?2 ESCAPE '\\' OR url LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE " \
+  "'\\')"
+
+// A link to the host key ?1 or to one of its subdomains (?2 <= key < ?3, see host_key.h): two
+// index lookups, whatever the number of links.
+#define HOP_HOST_MATCH "(host_key = ?1 OR (host_key >= ?2 AND host_key < ?3))"
+
 std::optional<int64_t> ToMillis(const std::optional<TimePoint>& t) {
   if (!t) return std::nullopt;
   return ToUnixMillis(*t);
@@ -25,12 +37,14 @@ Result<int64_t> InsertLink(SqliteConnection& writer, std::string_view code,
                            const LinkFields& fields, TimePoint now) {
   Result<SqliteStatement> insert = writer.Prepare(
       "INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, max_visits, "
-      "redirect_status, forward_query) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+      "redirect_status, forward_query, owner_key_id, host_key) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
   if (!insert.ok()) return insert.status();
   SqliteStatement& stmt = insert.value();
   stmt.Bind(code, fields.url, fields.title, EncodeTags(fields.tags), ToUnixMillis(now),
             ToUnixMillis(now), ToMillis(fields.expires_at), fields.max_visits,
-            int64_t{fields.redirect_status}, int64_t{fields.forward_query});
+            int64_t{fields.redirect_status}, int64_t{fields.forward_query}, fields.owner_key_id,
+            HostKeyOfUrl(fields.url));
   if (Status s = stmt.Run(); !s.ok()) {
     if (stmt.last_error() != SQLITE_CONSTRAINT_UNIQUE) return s;
     return Status::Error(ErrorCode::kAliasTaken,
@@ -43,13 +57,15 @@ Result<int64_t> InsertLink(SqliteConnection& writer, std::string_view code,
 Status WritePatchedLink(SqliteConnection& writer, const Link& link) {
   Result<SqliteStatement> update = writer.Prepare(
       "UPDATE links SET url = ?, title = ?, tags = ?, expires_at = ?, max_visits = ?, "
-      "redirect_status = ?, forward_query = ?, disabled = ?, updated_at = ? WHERE id = ?");
+      "redirect_status = ?, forward_query = ?, disabled = ?, updated_at = ?, host_key = ? "
+      "WHERE id = ?");
   if (!update.ok()) return update.status();
   const LinkFields& fields = link.fields;
   return update.value()
       .Bind(fields.url, fields.title, EncodeTags(fields.tags), ToMillis(fields.expires_at),
             fields.max_visits, int64_t{fields.redirect_status}, int64_t{fields.forward_query},
-            int64_t{link.disabled}, ToUnixMillis(link.updated_at), link.id)
+            int64_t{link.disabled}, ToUnixMillis(link.updated_at), HostKeyOfUrl(fields.url),
+            link.id)
       .Run();
 }
 
@@ -97,14 +113,16 @@ Result<Link> SqliteStore::FindLink(std::string_view code) {
   return FindLinkByCode(*reader.value(), code);
 }
 
-Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now) {
+Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
+                                     std::optional<int64_t> owner_key_id) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
-  // Read, patch and write back under the write lock: no other writer, in this process or another,
-  // can change the link in between, so the answer is exactly what was stored.
+  // Read, check the owner, patch and write back under the write lock: no other writer, in this
+  // process or another, can change the link in between, so the answer is exactly what was stored.
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
   Result<Link> link = FindLinkByCode(*writer, code);
   if (!link.ok()) return link.status();
+  if (owner_key_id && link.value().fields.owner_key_id != owner_key_id) return LinkNotFound(code);
   ApplyLinkPatch(patch, now, link.value());
   if (Status s = WritePatchedLink(*writer, link.value()); !s.ok()) return s;
   if (patch.tags) {
@@ -114,13 +132,14 @@ Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& pat
   return link;
 }
 
-Status SqliteStore::DeleteLink(std::string_view code) {
+Status SqliteStore::DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   // One statement, so one implicit transaction: the foreign keys' ON DELETE CASCADE removes the
   // link's tag rows and click buckets together with it.
-  Result<SqliteStatement> stmt = writer->Prepare("DELETE FROM links WHERE code = ?");
+  Result<SqliteStatement> stmt =
+      writer->Prepare("DELETE FROM links WHERE code = ?1 AND (?2 IS NULL OR owner_key_id = ?2)");
   if (!stmt.ok()) return stmt.status();
-  if (Status s = stmt.value().Bind(code).Run(); !s.ok()) return s;
+  if (Status s = stmt.value().Bind(code, owner_key_id).Run(); !s.ok()) return s;
   if (writer->changes() == 0) return LinkNotFound(code);
   return Status::Ok();
 }
@@ -133,23 +152,29 @@ Result<LinkPage> SqliteStore::ListLinks(const LinkQuery& query) {
   int64_t before_id = query.before_id.value_or(std::numeric_limits<int64_t>::max());
   std::optional<std::string> pattern;
   if (query.text) pattern = SubstringLikePattern(*query.text);
-  // LIKE is case-insensitive for ASCII in SQLite, as the contract asks. A tag filter walks
-  // link_tags' (tag, link_id) key instead of every link, so a rare tag costs what its links cost.
-  static const std::string all = SelectLinks(
-      "FROM links WHERE id < ?1 AND (?2 IS NULL OR code LIKE ?2 ESCAPE '\\' OR "
-      "url LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\') ORDER BY id DESC LIMIT ?3");
+  // A tag filter walks link_tags' (tag, link_id) key instead of every link, so a rare tag costs
+  // what its links cost; an owner filter without a tag walks the (owner_key_id, id) index, so a
+  // user's page costs what its links cost however many other links there are.
+  static const std::string all =
+      SelectLinks("FROM links WHERE id < ?1 AND " HOP_TEXT_FILTER " ORDER BY id DESC LIMIT ?3");
+  static const std::string owned =
+      SelectLinks("FROM links WHERE owner_key_id = ?4 AND id < ?1 AND " HOP_TEXT_FILTER
+                  " ORDER BY id DESC LIMIT ?3");
   static const std::string tagged = SelectLinks(
       "FROM link_tags JOIN links ON links.id = link_tags.link_id "
-      "WHERE link_tags.tag = ?4 AND link_tags.link_id < ?1 AND (?2 IS NULL OR code LIKE ?2 "
-      "ESCAPE '\\' OR url LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\') "
-      "ORDER BY link_tags.link_id DESC LIMIT ?3");
+      "WHERE link_tags.tag = ?5 AND link_tags.link_id < ?1 AND " HOP_TEXT_FILTER
+      " AND (?4 IS NULL OR owner_key_id = ?4) ORDER BY link_tags.link_id DESC LIMIT ?3");
   Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
   if (!reader.ok()) return reader.status();
-  Result<SqliteStatement> stmt = reader.value()->Prepare(query.tag ? tagged : all);
+  Result<SqliteStatement> stmt = reader.value()->Prepare(query.tag            ? tagged
+                                                         : query.owner_key_id ? owned
+                                                                              : all);
   if (!stmt.ok()) return stmt.status();
   int64_t fetch = int64_t{query.limit} + 1;
   if (query.tag) {
-    stmt.value().Bind(before_id, pattern, fetch, *query.tag);
+    stmt.value().Bind(before_id, pattern, fetch, query.owner_key_id, *query.tag);
+  } else if (query.owner_key_id) {
+    stmt.value().Bind(before_id, pattern, fetch, *query.owner_key_id);
   } else {
     stmt.value().Bind(before_id, pattern, fetch);
   }
@@ -174,6 +199,34 @@ Result<bool> SqliteStore::ClaimVisit(int64_t link_id) {
     return Status::Error(ErrorCode::kNotFound, "no link has the id " + std::to_string(link_id));
   }
   return false;
+}
+
+Result<std::vector<std::string>> SqliteStore::DisableLinksToHosts(
+    std::span<const std::string> hosts, TimePoint now) {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  SqliteTransaction transaction(*writer);
+  if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  std::vector<std::string> codes;
+  for (const std::string& host : hosts) {
+    const std::string key = HostKeyOf(host);
+    Result<SqliteStatement> matched =
+        writer->Prepare("SELECT code FROM links WHERE " HOP_HOST_MATCH);
+    if (!matched.ok()) return matched.status();
+    matched.value().Bind(key, SubdomainKeysBegin(key), SubdomainKeysEnd(key));
+    for (;;) {
+      Result<bool> row = matched.value().Step();
+      if (!row.ok()) return row.status();
+      if (!row.value()) break;
+      codes.push_back(matched.value().Text(0));
+    }
+    Result<SqliteStatement> disable = writer->Prepare(
+        "UPDATE links SET disabled = 1, updated_at = ?4 WHERE disabled = 0 AND " HOP_HOST_MATCH);
+    if (!disable.ok()) return disable.status();
+    disable.value().Bind(key, SubdomainKeysBegin(key), SubdomainKeysEnd(key), ToUnixMillis(now));
+    if (Status s = disable.value().Run(); !s.ok()) return s;
+  }
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  return codes;
 }
 
 }  // namespace hop
