@@ -47,6 +47,10 @@ struct Server::Impl {
   ServerMetrics metrics;
   Router router;
   const Result<TrustedProxies> proxies;
+  // Caught from construction on, not from Run(): a signal that arrives as soon as the caller has
+  // announced the server (a supervisor stopping it at once) must still shut it down gracefully.
+  asio::io_context signals_loop;
+  asio::signal_set signals{signals_loop, SIGINT, SIGTERM, SIGHUP};
   std::atomic<size_t> connections{0};
   std::vector<std::unique_ptr<Worker>> workers;
   uint16_t port = 0;
@@ -83,8 +87,8 @@ Status Server::Listen() {
 uint16_t Server::port() const { return impl_->port; }
 
 void Server::Run(const std::function<void()>& on_hangup) {
-  asio::io_context signals_loop;
-  asio::signal_set signals(signals_loop, SIGINT, SIGTERM, SIGHUP);
+  asio::io_context& signals_loop = impl_->signals_loop;
+  asio::signal_set& signals = impl_->signals;
   int received = 0;
   std::function<void(boost::system::error_code, int)> on_signal = [&](boost::system::error_code ec,
                                                                       int signal) {

@@ -24,6 +24,7 @@ import io
 import json
 import os
 import re
+import resource
 import shutil
 import signal
 import socket
@@ -192,9 +193,12 @@ class ServerError(AssertionError):
 class HopServer:
     """One hop process on an ephemeral port, with its own data dir (kept across restarts)."""
 
-    def __init__(self, extra_args=(), env=None, data_dir=None, with_data_dir_flag=True):
+    def __init__(self, extra_args=(), env=None, data_dir=None, with_data_dir_flag=True, unlimited=True,
+                 open_files=None):
         self.binary = hop_binary()
         self.extra_args = list(extra_args)
+        self.unlimited = unlimited      # rate limits off unless extra_args set them
+        self.open_files = open_files    # the soft RLIMIT_NOFILE hop starts with (None: inherited)
         self.env = dict(env or {})
         self._own_dir = data_dir is None
         self.data_dir = data_dir or tempfile.mkdtemp(prefix="hop-it-")
@@ -213,7 +217,7 @@ class HopServer:
         if self.with_data_dir_flag:
             cmd += ["--data-dir", self.data_dir]
         for limit in ("--api-rate", "--create-rate", "--scan-rate"):
-            if limit not in self.extra_args:
+            if self.unlimited and limit not in self.extra_args:
                 cmd += [limit, "0"]
         return cmd + self.extra_args
 
@@ -223,8 +227,13 @@ class HopServer:
         env = dict(os.environ)
         env.update(self.env)
         self._log(f"--- starting: {' '.join(self.command())}")
+        preexec = None
+        if self.open_files is not None:
+            def preexec():
+                hard = resource.getrlimit(resource.RLIMIT_NOFILE)[1]
+                resource.setrlimit(resource.RLIMIT_NOFILE, (self.open_files, hard))
         self.proc = subprocess.Popen(self.command(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                                     stderr=subprocess.PIPE, env=env, cwd=self.data_dir)
+                                     stderr=subprocess.PIPE, env=env, cwd=self.data_dir, preexec_fn=preexec)
         found = threading.Event()
         port_box = []
 
@@ -389,6 +398,24 @@ class HopServer:
     def raw_socket(self, timeout=10.0):
         return socket.create_connection(("127.0.0.1", self.port), timeout=timeout)
 
+    def cli(self, *args, check=True):
+        """Runs `hop ARGS --data-dir <this server's data dir>` (an admin command on the same store);
+        returns (exit code, stdout, stderr). With `check`, a non-zero exit fails the test."""
+        done = subprocess.run([self.binary, *args, "--data-dir", self.data_dir], capture_output=True,
+                              text=True, timeout=30)
+        if check and done.returncode != 0:
+            raise ServerError(f"hop {' '.join(args)} exited with {done.returncode}: {done.stderr}")
+        return done.returncode, done.stdout, done.stderr
+
+    def create_key(self, name, role="user", scopes=None, expires=None):
+        """`hop keys create`; returns the key it printed."""
+        args = ["keys", "create", "--name", name, "--role", role]
+        if scopes:
+            args += ["--scopes", scopes]
+        if expires:
+            args += ["--expires", expires]
+        return self.cli(*args)[1].strip()
+
     def auth_line(self):
         """The Authorization header line requests carry by default, for raw requests."""
         return f"Authorization: Bearer {self.api_key}\r\n".encode() if self.api_key else b""
@@ -406,12 +433,13 @@ class HopTestCase(unittest.TestCase):
 
     server_args = ()
     server_env = {}
+    server_unlimited = True   # False: the server keeps the rate limits it is given, defaults included
     server = None
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.server = HopServer(cls.server_args, cls.server_env)
+        cls.server = HopServer(cls.server_args, cls.server_env, unlimited=cls.server_unlimited)
         try:
             cls.server.start()
         except BaseException:

@@ -18,7 +18,9 @@ def padded_body(size):
 
 
 FLAGS = ["--listen", "--base-url", "--data-dir", "--store", "--threads", "--flush-interval", "--max-body",
-         "--max-header", "--read-timeout", "--idle-timeout", "--max-connections", "--block-list"]
+         "--max-header", "--read-timeout", "--idle-timeout", "--max-connections", "--block-list",
+         "--allow-anonymous-create", "--trust-proxy", "--api-rate", "--api-burst", "--create-rate",
+         "--create-burst", "--scan-rate", "--scan-burst"]
 
 
 class HelpTest(unittest.TestCase):
@@ -38,6 +40,8 @@ class HelpTest(unittest.TestCase):
             listen + ["--threads", "-3"],
             listen + ["--max-body", "lots"],
             listen + ["--block-list", "/nonexistent/block/list"],
+            listen + ["--api-rate", "-1"],
+            listen + ["--create-rate", "5", "--create-burst", "0.5"],
             ["--listen", "not-an-address"],
         ]
         with tempfile.TemporaryDirectory() as data_dir:
