@@ -78,6 +78,8 @@ class StoreOutageTest(OutageTestCase):
             self.assertDown(server, codes[0])
             self.wait_for(lambda: metrics(server), lambda m: m["hop_clicks_pending"] == 150, 2.0,
                           "the outage's clicks waiting in memory")
+            self.wait_for(server.output, lambda out: "click flush failed" in out, 2.0, "a failed click flush")
+        time.sleep(1.2)   # a few more failed flushes, which must not log a line each
 
         self.cluster.start()
         for server in (self.a, self.b):
