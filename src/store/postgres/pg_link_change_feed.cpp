@@ -47,6 +47,7 @@ class PgLinkChangeFeed final : public LinkChangeFeed {
 
   void Run();
   Result<PgSession> Listen() const;
+  static Result<std::string> ChannelOf(PGconn* conn);
   Ended Receive(PGconn* conn) const;
   // Waits `delay` unless stopped first; false when stopped.
   bool Wait(Millis delay) const;
@@ -76,12 +77,31 @@ Result<PgSession> PgLinkChangeFeed::Listen() const {
   Result<PgSession> session = OpenPgSession(conninfo_, kFeedSettings);
   if (!session.ok()) return session;
   PGconn* conn = session.value().get();
-  PGresult* listened = PQexec(conn, "LISTEN " HOP_LINK_CHANNEL);
+  Result<std::string> channel = ChannelOf(conn);
+  if (!channel.ok()) return channel.status();
+  PGresult* listened = PQexec(conn, ("LISTEN " + channel.value()).c_str());
   const bool ok = PQresultStatus(listened) == PGRES_COMMAND_OK;
   Status error = ok ? Status::Ok() : PgError(conn, listened);
   PQclear(listened);
   if (!ok) return error;
   return session;
+}
+
+// The channel the writers of this session's schema notify, quoted as an identifier.
+Result<std::string> PgLinkChangeFeed::ChannelOf(PGconn* conn) {
+  PGresult* named = PQexec(conn, "SELECT " HOP_LINK_CHANNEL_SQL);
+  if (PQresultStatus(named) != PGRES_TUPLES_OK || PQntuples(named) != 1) {
+    Status error = PgError(conn, named);
+    PQclear(named);
+    return error;
+  }
+  const std::string name = PQgetvalue(named, 0, 0);
+  PQclear(named);
+  char* quoted = PQescapeIdentifier(conn, name.c_str(), name.size());
+  if (quoted == nullptr) return Status::Error(ErrorCode::kInternal, PQerrorMessage(conn));
+  std::string channel = quoted;
+  PQfreemem(quoted);
+  return channel;
 }
 
 PgLinkChangeFeed::Ended PgLinkChangeFeed::Receive(PGconn* conn) const {

@@ -23,9 +23,11 @@
 
 // The channel of link changes. Statements that create, change or delete links return
 // HOP_NOTIFY_LINK_CHANGED as an extra column, which PostgreSQL evaluates once for each row they
-// touch.
-#define HOP_LINK_CHANNEL "hop_links"
-#define HOP_NOTIFY_LINK_CHANGED "pg_notify('" HOP_LINK_CHANNEL "', code)"
+// touch. NOTIFY channels are database-wide, so the channel is named after the schema the links live
+// in: instances of another hop in another schema of the same database never hear these changes.
+// The schema is hashed because a channel name is an identifier of at most 63 bytes.
+#define HOP_LINK_CHANNEL_SQL "'hop_links_' || md5(current_schema())"
+#define HOP_NOTIFY_LINK_CHANGED "pg_notify(" HOP_LINK_CHANNEL_SQL ", code)"
 
 namespace hop {
 
