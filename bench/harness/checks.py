@@ -6,6 +6,7 @@ are compared with what wrk sent: see ClickLedger.
 """
 
 import http.client
+import os
 import random
 import sqlite3
 
@@ -22,6 +23,8 @@ class CheckFailed(Exception):
 def get(port, path, method="GET", body=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"User-Agent": USER_AGENT}
+    if os.environ.get("HOP_BENCH_API_KEY"):
+        headers["Authorization"] = "Bearer " + os.environ["HOP_BENCH_API_KEY"]
     if body is not None:
         headers["Content-Type"] = "application/json"
     connection.request(method, path, body=body, headers=headers)
@@ -50,6 +53,15 @@ def verify_redirects(server, links):
         if status != 404:
             raise CheckFailed(f"hop answered an unknown code with {status}, expected 404")
     return asked
+
+
+def sample_answers(server, first, count, links, samples=5):
+    """What the server answers now for a few links of a range, to say what went wrong in it."""
+    answers = []
+    for i in range(first, first + count, max(1, count // samples)):
+        status, location, body = get(server.port, "/" + dataset.code_of(i % links))
+        answers.append(f"link {i % links}: {status} {location or body[:120]!r}")
+    return "; ".join(answers)
 
 
 def stored_clicks(db_path):

@@ -18,7 +18,10 @@ def warm_cache(hop, links, ledger, step_seconds):
     asked = 0
     while asked < links:
         result = wrk.run(hop.port, 64, step_seconds, "redirect", links, "sequential", asked)
-        checks.expect_no_errors(result, "warming hop's cache")
+        if result["failed"]:
+            raise checks.CheckFailed(f"warming hop's cache: wrk reported errors {result['errors']} "
+                                     f"between links {asked:,} and {asked + result['sent']:,}; "
+                                     f"{checks.sample_answers(hop, asked, result['sent'], links)}")
         ledger.add_wrk(result)
         # Requests in flight when wrk stopped may not have reached hop; the next step starts after
         # the last one wrk saw answered.
@@ -39,9 +42,12 @@ def redirect_rounds(servers, links, rounds, seconds, connection_counts, ledger, 
                     ledger.add_wrk(result)
                 result.update(server=server.name, connections=connections, round=round_number)
                 results.append(result)
+                flusher = result["flusher_cpu_seconds"]
                 log(f"  round {round_number + 1} -c{connections} {server.name}: "
                     f"{result['rps']:,.0f} req/s, "
-                    f"{1e6 * result['cpu_seconds'] / result['requests']:.2f} CPU-us/req")
+                    f"{1e6 * result['cpu_seconds'] / result['requests']:.2f} CPU-us/req"
+                    + (f" ({1e6 * flusher / result['requests']:.2f} in the click flusher)"
+                       if flusher is not None else ""))
     return results
 
 
@@ -52,6 +58,9 @@ def median_of(results, server, connections):
         "p50_ms": statistics.median(r["p50_us"] for r in runs) / 1000,
         "p99_ms": statistics.median(r["p99_us"] for r in runs) / 1000,
         "cpu_us": statistics.median(1e6 * r["cpu_seconds"] / r["requests"] for r in runs),
+        "flusher_cpu_us": (statistics.median(1e6 * r["flusher_cpu_seconds"] / r["requests"]
+                                             for r in runs)
+                           if all(r["flusher_cpu_seconds"] is not None for r in runs) else None),
         "rounds": len(runs),
     }
 

@@ -57,6 +57,12 @@ def cpu_seconds(pids):
     return total / CLOCK_TICKS
 
 
+def thread_cpu_seconds(pid, tid):
+    with open(f"/proc/{pid}/task/{tid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
 def rss_kib(pid):
     with open(f"/proc/{pid}/status") as f:
         for line in f:
@@ -106,6 +112,9 @@ class Nginx:
     def pids(self):
         return [self.process.pid, self.worker]
 
+    def flusher_tid(self):
+        return None  # nginx counts no clicks
+
     def stop(self):
         self.process.send_signal(signal.SIGQUIT)  # graceful: finish in-flight requests, then exit
         self.process.wait(timeout=15)
@@ -114,6 +123,9 @@ class Nginx:
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait()
+
+
+API_KEY_ENV = "HOP_BENCH_API_KEY"
 
 
 class Hop:
@@ -129,6 +141,10 @@ class Hop:
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
         self.port = int(_wait_for(self._listening_port, "hop's \"listening on\" line"))
+        # The API needs a key: the admin key hop serve wrote on its first start with this store. It
+        # goes through the environment, so checks.get and the wrk scripts (os.getenv) both send it.
+        with open(os.path.join(run_dir, "admin.key")) as f:
+            os.environ[API_KEY_ENV] = f.read().strip()
 
     def _listening_port(self):
         if self.process.poll() is not None:
@@ -141,6 +157,17 @@ class Hop:
     @property
     def pids(self):
         return [self.process.pid]
+
+    def flusher_tid(self):
+        """The click flusher's thread, so its share of hop's CPU can be told apart.
+
+        hop serve starts the flusher before its workers (cli/serve_command.cpp), and Linux hands out
+        thread ids in increasing order, so with --threads 1 the flusher is the lower of the two threads
+        besides the main one. None when the threads don't look like that.
+        """
+        threads = sorted(int(t) for t in os.listdir(f"/proc/{self.process.pid}/task"))
+        threads.remove(self.process.pid)
+        return threads[0] if len(threads) == 2 else None
 
     def stop(self):
         """SIGTERM: hop finishes the requests in flight and flushes every counted click, then exits 0."""

@@ -14,7 +14,11 @@ function init(args)
     body = file:read("*a")
     file:close()
   end
-  local headers = body and { ["Content-Type"] = "application/json" } or nil
+  local headers = {}
+  if body then headers["Content-Type"] = "application/json" end
+  -- hop's API needs a key; the harness exports the one hop wrote (harness/servers.py).
+  local key = os.getenv("HOP_BENCH_API_KEY")
+  if key and key ~= "" then headers["Authorization"] = "Bearer " .. key end
   prepared = wrk.format(args[1], args[2], headers, body)
 end
 
