@@ -101,6 +101,7 @@ def main():
     servers = []
     figures = {"links": args.links, "rounds": args.rounds, "seconds": args.seconds,
                "started": time.strftime("%Y-%m-%d %H:%M:%S %Z", time.localtime(started))}
+    failed = False
     try:
         db_path = dataset.working_copy(dataset.cached_store(args.hop, args.data_dir, args.links, log),
                                        run_dir)
@@ -110,7 +111,7 @@ def main():
             measure_rss_10m(args, run_dir, figures, servers)
     except checks.CheckFailed as failure:
         log(f"honesty check failed: {failure}")
-        return 1
+        failed = True
     finally:
         for server in servers:
             server.kill()
@@ -120,7 +121,7 @@ def main():
     if args.results:
         with open(args.results, "w") as f:
             json.dump(figures, f, indent=2)
-    return 0
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":
