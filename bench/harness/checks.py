@@ -6,6 +6,7 @@ are compared with what wrk sent: see ClickLedger.
 """
 
 import http.client
+import os
 import random
 import sqlite3
 
@@ -22,6 +23,8 @@ class CheckFailed(Exception):
 def get(port, path, method="GET", body=None):
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
     headers = {"User-Agent": USER_AGENT}
+    if os.environ.get("HOP_BENCH_API_KEY"):
+        headers["Authorization"] = "Bearer " + os.environ["HOP_BENCH_API_KEY"]
     if body is not None:
         headers["Content-Type"] = "application/json"
     connection.request(method, path, body=body, headers=headers)

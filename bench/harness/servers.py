@@ -125,6 +125,9 @@ class Nginx:
             self.process.wait()
 
 
+API_KEY_ENV = "HOP_BENCH_API_KEY"
+
+
 class Hop:
     name = "hop"
 
@@ -138,6 +141,10 @@ class Hop:
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
         self.port = int(_wait_for(self._listening_port, "hop's \"listening on\" line"))
+        # The API needs a key: the admin key hop serve wrote on its first start with this store. It
+        # goes through the environment, so checks.get and the wrk scripts (os.getenv) both send it.
+        with open(os.path.join(run_dir, "admin.key")) as f:
+            os.environ[API_KEY_ENV] = f.read().strip()
 
     def _listening_port(self):
         if self.process.poll() is not None:
