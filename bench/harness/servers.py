@@ -137,7 +137,9 @@ class Hop:
         self.log_start = log.tell()  # a restart appends: only this instance's lines count
         self.process = subprocess.Popen(
             ["taskset", "-c", SERVER_CPU, hop, "serve", "--threads", "1", "--listen", "127.0.0.1:0",
-             "--data-dir", run_dir, "--store", f"sqlite:{db_path}", *extra_args],
+             "--data-dir", run_dir, "--store", f"sqlite:{db_path}",
+             # The bench measures capacity; rate limits are a policy it would only measure itself.
+             "--api-rate", "0", "--create-rate", "0", "--scan-rate", "0", *extra_args],
             stdin=subprocess.DEVNULL, stdout=log, stderr=log)
         log.close()
         self.port = int(_wait_for(self._listening_port, "hop's \"listening on\" line"))
