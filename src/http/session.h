@@ -7,11 +7,12 @@
 // read_timeout from that byte to the request's last, so a client that trickles bytes (slowloris) is
 // cut off after read_timeout however slowly it sends; writing a response gets read_timeout too.
 //
-// The redirect path costs one read and one write system call per request, and nothing else: bytes
-// already buffered are parsed in place rather than through an asynchronous read, a response is
-// first written directly (a short one nearly always fits the socket buffer at once), and the
-// timeouts are enforced by one timer per session that moves only when a deadline comes earlier
-// than the timer, so a request served without waiting arms no timer (see SetDeadline).
+// The redirect path makes no system call but its reads and its write: bytes already buffered are
+// parsed in place rather than through an asynchronous read, a response is first written directly
+// (a short one nearly always fits the socket buffer at once), and the timeouts are enforced by one
+// timer per session that moves only when a deadline comes earlier than the timer, so a request
+// served without waiting arms no timer (see SetDeadline). Asio tries each read once before waiting
+// for epoll, so a keep-alive connection also costs one read that fails with EAGAIN per request.
 #pragma once
 
 #include <atomic>
