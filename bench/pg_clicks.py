@@ -16,8 +16,10 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import urllib.request
@@ -42,9 +44,11 @@ def psql(url, sql):
                           text=True).stdout.strip()
 
 
-def start_hop(hop, store):
+def start_hop(hop, store, data_dir):
+    """An instance with rate limits off (the load comes from one address); returns (process, base URL)."""
     proc = subprocess.Popen([hop, "serve", "--listen", "127.0.0.1:0", "--store", store, "--threads", "1",
-                             "--data-dir", "/tmp", "--base-url", "https://sho.rt"],
+                             "--data-dir", data_dir, "--base-url", "https://sho.rt", "--api-rate", "0",
+                             "--create-rate", "0", "--scan-rate", "0"],
                             stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True)
     for line in proc.stderr:
         match = LISTENING.search(line)
@@ -54,8 +58,9 @@ def start_hop(hop, store):
     raise SystemExit("hop did not start")
 
 
-def post(url, body):
-    request = urllib.request.Request(url, json.dumps(body).encode(), {"Content-Type": "application/json"})
+def post(url, body, key):
+    request = urllib.request.Request(url, json.dumps(body).encode(),
+                                     {"Content-Type": "application/json", "Authorization": f"Bearer {key}"})
     with urllib.request.urlopen(request) as response:
         return json.load(response)
 
@@ -115,12 +120,16 @@ def main():
     psql(server, f"CREATE DATABASE {database}")
     store = server.rsplit("/", 1)[0] + "/" + database
 
-    instances = [start_hop(args.hop, store) for _ in range(2)]
+    data_dirs = [tempfile.mkdtemp(prefix="pg-clicks-") for _ in range(2)]
+    instances = [start_hop(args.hop, store, data_dir) for data_dir in data_dirs]
     try:
+        # The first instance created the database's first key, an admin key, in its data dir.
+        with open(os.path.join(data_dirs[0], "admin.key")) as f:
+            key = f.read().strip()
         for first in range(0, args.links, 1000):
             batch = [{"url": f"https://example.com/{i}", "alias": code(i)}
                      for i in range(first, min(first + 1000, args.links))]
-            results = post(instances[0][1] + "/api/v1/links/bulk", {"links": batch})["results"]
+            results = post(instances[0][1] + "/api/v1/links/bulk", {"links": batch}, key)["results"]
             if any("error" in r for r in results):
                 raise SystemExit(f"bulk create failed: {results[:3]}")
 
@@ -151,6 +160,8 @@ def main():
         for proc, _ in instances:
             proc.terminate()
             proc.wait()
+        for data_dir in data_dirs:
+            shutil.rmtree(data_dir, ignore_errors=True)
 
 
 if __name__ == "__main__":

@@ -18,7 +18,9 @@ fi
 if [[ "${1:-}" == "--test" ]]; then
   # nginx and wrk: the bench.smoke test runs bench/run.sh --smoke, which compares hop with nginx.
   # chromium: the browser tests drive it with Playwright, which never downloads a browser here.
-  packages+=(postgresql nginx wrk chromium chromium-driver)
+  # clang with its sanitizer and libFuzzer runtimes, and llvm-symbolizer: the sanitizer build
+  # (make test-asan, make fuzz).
+  packages+=(postgresql nginx wrk chromium chromium-driver clang-14 libclang-rt-14-dev llvm-14)
 fi
 
 missing=()

@@ -7,6 +7,7 @@
 #include <boost/beast/http/write.hpp>
 
 #include "core/bot_detector.h"
+#include "http/beast_request.h"
 #include "http/problem.h"
 #include "http/redirect_response.h"
 #include "http/worker.h"
@@ -26,18 +27,6 @@ constexpr size_t kMaxReadBytes = 65536;
 
 int64_t WholeSecondsUntil(TimePoint until, TimePoint now) {
   return std::max<int64_t>(1, std::chrono::ceil<std::chrono::seconds>(until - now).count());
-}
-
-template <typename Allocator>
-Request ToRequest(http::request<http::string_body, http::basic_fields<Allocator>>&& message) {
-  Request request;
-  request.method = std::string(message.method_string());
-  request.target = std::string(message.target());
-  for (const auto& field : message) {
-    request.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
-  }
-  request.body = std::move(message.body());
-  return request;
 }
 
 }  // namespace

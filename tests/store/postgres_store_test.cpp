@@ -147,7 +147,20 @@ TEST_F(PostgresStoreTest, MigrateCreatesTheTablesInTheSearchPathSchemaOnly) {
   EXPECT_EQ(QueryText(conninfo(), "SELECT to_regclass('links')::text"), "links");
   EXPECT_EQ(QueryText(conninfo(), "SELECT to_regclass('public.links') IS NULL"), "t");
   EXPECT_TRUE(IsOk(store->Migrate()));  // idempotent
-  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "2");
+  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "3");
+}
+
+TEST_F(PostgresStoreTest, TablesTheClickFlushRewritesLeaveRoomOnEachPage) {
+  std::unique_ptr<Store> store = OpenMigrated(conninfo());
+  ASSERT_NE(store, nullptr);
+  auto fillfactor = [&](const std::string& table) {
+    return QueryText(conninfo(),
+                     "SELECT array_to_string(reloptions, ',') FROM pg_class WHERE oid = '" + table +
+                         "'::regclass");
+  };
+  EXPECT_EQ(fillfactor("links"), "fillfactor=80");
+  for (const char* table : {"clicks_minute", "clicks_hour", "clicks_day"})
+    EXPECT_EQ(fillfactor(table), "fillfactor=70") << table;
 }
 
 TEST_F(PostgresStoreTest, InstancesMigratingAtOnceAllSucceed) {
@@ -162,7 +175,7 @@ TEST_F(PostgresStoreTest, InstancesMigratingAtOnceAllSucceed) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "2");
+  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "3");
 
   int64_t id = Must(stores[0]->CreateLink("shared", UrlFields("https://example.com/"), kNow)).id;
   EXPECT_TRUE(FailsWith(stores[1]->CreateLink("shared", UrlFields("https://example.com/"), kNow),
