@@ -152,6 +152,9 @@ class PostgresTestCase(unittest.TestCase):
 
     @classmethod
     def start_hop(cls, *args, database_url=None):
+        """Starts an instance on the class's database (or on `database_url`, the same database with other
+        parameters), and waits until its change feed listens: the feed empties the caches when it starts
+        listening, which would undo a test's warming of them."""
         database_url = database_url or cls.database_url
         server = hop_on(database_url, *args)
         # Only the first instance on a database finds no key there and writes the admin key into its
@@ -161,6 +164,14 @@ class PostgresTestCase(unittest.TestCase):
             server.api_key = next((other.api_key for other in cls.servers if other.api_key and any(
                 arg.split("?")[0] == database for arg in other.extra_args)), None)
         cls.servers.append(server)
+        name = cls.database_url.rsplit("/", 1)[1]
+        deadline = time.monotonic() + 10
+        while int(cls.cluster.psql("SELECT count(*) FROM pg_stat_activity "
+                                   f"WHERE datname = '{name}' AND query LIKE 'LISTEN%'")) < len(cls.servers):
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the change feed of {server.base_url} is not listening after 10 s\n"
+                                     + server.output())
+            time.sleep(0.02)
         return server
 
     def create_link(self, server, url="https://example.com/", **fields):
