@@ -35,7 +35,7 @@ class PenaltyBox {
   // is full, the hold that ends first makes room.
   void Hold(const ClientAddress& address, TimePoint until);
 
-  size_t size() const { return held_.size(); }
+  size_t size() const { return held_.size(); }  // for tests
 
  private:
   struct Hash {

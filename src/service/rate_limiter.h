@@ -53,7 +53,6 @@ class RateLimiter {
   // Takes a token from `subject`'s bucket if it has one. A disabled limit allows everything.
   LimitDecision Take(const LimitSubject& subject, TimePoint now);
 
-  bool enabled() const { return limit_.enabled(); }
   // Buckets held now, for tests.
   size_t size();
 

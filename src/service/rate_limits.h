@@ -42,8 +42,6 @@ class RateLimits {
   // fewest tokens left, which is what the RateLimit-* headers describe.
   static LimitDecision Stricter(const LimitDecision& a, const LimitDecision& b);
 
-  bool api_limited() const { return api_.enabled() || create_.enabled(); }
-
  private:
   LimitDecision Take(std::initializer_list<RateLimiter*> limiters, const LimitSubject& subject,
                      TimePoint now);
