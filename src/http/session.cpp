@@ -52,6 +52,7 @@ Session::~Session() {
 
 void Session::Start() {
   worker_.Register(this);
+  watched_ = worker_.poller().Watch(socket_.native_handle(), *this);
   WaitForRequest();
 }
 
@@ -60,10 +61,53 @@ void Session::Shutdown() {
   if (idle_) Close();
 }
 
+// A keep-alive connection waits for its next request in the worker's ReadinessPoller, which reports
+// edges only (epoll's EPOLLET): an edge that came while the session was not waiting is not
+// repeated. Waiting is therefore safe only when the socket was read in this pass of the event loop:
+// any byte that arrives after that read makes a new edge, reported in a later pass. Otherwise the
+// session first reads once, which catches whatever an edge consumed meanwhile announced.
 void Session::WaitForRequest() {
   if (closing_) return Close();
   // Pipelined requests are already buffered: no need to wait for the network.
   if (buffer_.size() > 0) return ReadRequest();
+  if (!watched_) return WaitThroughAsio();
+  if (!read_this_pass_) {
+    read_this_pass_ = true;
+    if (ReadOutcome outcome = ReadAvailable(); outcome != ReadOutcome::kWouldBlock) {
+      return outcome == ReadOutcome::kRead ? ReadRequest() : Close();
+    }
+  }
+  idle_ = true;
+  SetDeadline(Clock::now() + worker_.options().idle_timeout);
+  waiting_ = shared_from_this();
+}
+
+void Session::OnReadable() {
+  if (!waiting_) return;  // an edge while busy: WaitForRequest reads before it waits again
+  const std::shared_ptr<Session> self = std::move(waiting_);
+  idle_ = false;
+  read_this_pass_ = true;
+  switch (ReadAvailable()) {
+    case ReadOutcome::kRead:
+      return ReadRequest();
+    case ReadOutcome::kClosed:
+      return Close();
+    case ReadOutcome::kWouldBlock:
+      return WaitForRequest();  // a stale edge, whose bytes came with an earlier read
+  }
+}
+
+Session::ReadOutcome Session::ReadAvailable() {
+  boost::system::error_code ec;
+  const size_t bytes = socket_.read_some(buffer_.prepare(kFirstReadBytes), ec);
+  if (ec == asio::error::would_block) return ReadOutcome::kWouldBlock;
+  if (ec) return ReadOutcome::kClosed;
+  buffer_.commit(bytes);
+  return ReadOutcome::kRead;
+}
+
+// Without the poller (it could not be set up), as Asio waits: one read try, then epoll.
+void Session::WaitThroughAsio() {
   idle_ = true;
   SetDeadline(Clock::now() + worker_.options().idle_timeout);
   socket_.async_read_some(buffer_.prepare(kFirstReadBytes),
@@ -115,6 +159,7 @@ void Session::ReadMoreHeader() {
 }
 
 void Session::OnMoreHeader(boost::system::error_code ec, size_t bytes) {
+  read_this_pass_ = false;
   buffer_.commit(bytes);
   if (ec == asio::error::eof) {
     // Named as Beast names them: the peer closed between requests, or within one.
@@ -139,6 +184,7 @@ void Session::OnHeader(size_t header_bytes) {
 }
 
 void Session::OnBody(boost::system::error_code ec) {
+  read_this_pass_ = false;
   if (ec) return AnswerReadError(ec);
   Answer();
 }
@@ -304,6 +350,7 @@ void Session::WriteResponse(Response response, bool keep_alive) {
 }
 
 void Session::OnWrite(boost::system::error_code ec, bool keep_alive) {
+  read_this_pass_ = false;
   if (ec || !keep_alive) return Close();
   WaitForRequest();
 }
@@ -313,7 +360,10 @@ void Session::OnWrite(boost::system::error_code ec, bool keep_alive) {
 void Session::AfterResponse(bool keep_alive) {
   if (!keep_alive) return Close();
   if (buffer_.size() == 0) return WaitForRequest();
-  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    self->read_this_pass_ = false;
+    self->WaitForRequest();
+  });
 }
 
 void Session::SetDeadline(Clock::time_point deadline) {
@@ -346,6 +396,9 @@ void Session::Close() {
   socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
   socket_.close(ignored);
   timer_.cancel();
+  // Released from a handler of its own: the caller (the worker telling every session to stop, or a
+  // poller pass) may still hold a plain pointer to this session.
+  if (waiting_) asio::post(socket_.get_executor(), [self = std::move(waiting_)] {});
 }
 
 }  // namespace hop

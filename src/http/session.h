@@ -7,12 +7,13 @@
 // read_timeout from that byte to the request's last, so a client that trickles bytes (slowloris) is
 // cut off after read_timeout however slowly it sends; writing a response gets read_timeout too.
 //
-// The redirect path makes no system call but its reads and its write: bytes already buffered are
-// parsed in place rather than through an asynchronous read, a response is first written directly
-// (a short one nearly always fits the socket buffer at once), and the timeouts are enforced by one
-// timer per session that moves only when a deadline comes earlier than the timer, so a request
-// served without waiting arms no timer (see SetDeadline). Asio tries each read once before waiting
-// for epoll, so a keep-alive connection also costs one read that fails with EAGAIN per request.
+// The redirect path makes no system call but one read and one write, as nginx's: a keep-alive
+// connection waits for its next request in the worker's ReadinessPoller (no read that fails with
+// EAGAIN, see readiness_poller.h), bytes already buffered are parsed in place rather than through
+// an asynchronous read, a response is first written directly (a short one nearly always fits the
+// socket buffer at once), and the timeouts are enforced by one timer per session that moves only
+// when a deadline comes earlier than the timer, so a request served without waiting arms no timer
+// (see SetDeadline).
 #pragma once
 
 #include <atomic>
@@ -30,12 +31,13 @@
 
 #include "core/clock.h"
 #include "http/message.h"
+#include "http/readiness_poller.h"
 
 namespace hop {
 
 class Worker;
 
-class Session : public std::enable_shared_from_this<Session> {
+class Session : public std::enable_shared_from_this<Session>, public ReadinessPoller::Watcher {
  public:
   Session(boost::asio::ip::tcp::socket socket, Worker& worker, std::atomic<size_t>& connections);
   ~Session();
@@ -43,6 +45,7 @@ class Session : public std::enable_shared_from_this<Session> {
   Session& operator=(const Session&) = delete;
 
   void Start();
+  void OnReadable() override;
   // The server is stopping: close now if idle, else after the response in flight.
   void Shutdown();
 
@@ -51,7 +54,12 @@ class Session : public std::enable_shared_from_this<Session> {
                                                     std::pmr::polymorphic_allocator<char>>;
   using Clock = std::chrono::steady_clock;
 
+  enum class ReadOutcome { kRead, kWouldBlock, kClosed };
+
   void WaitForRequest();
+  // One non-blocking read of whatever has arrived, into buffer_.
+  ReadOutcome ReadAvailable();
+  void WaitThroughAsio();
   void OnFirstBytes(boost::system::error_code ec, size_t bytes);
   void ReadRequest();
   void ParseHeader();
@@ -97,6 +105,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::optional<bool> last_user_agent_is_bot_;  // IsKnownBot(last_user_agent_), once known
   Worker& worker_;
   std::atomic<size_t>& connections_;
+  // Waiting for the next request in the worker's poller, which holds no reference: this does.
+  std::shared_ptr<Session> waiting_;
+  bool watched_ = false;         // the worker's poller reports this socket's edges
+  bool read_this_pass_ = false;  // the socket was read in this pass of the event loop
   bool idle_ = false;
   bool closing_ = false;
 };

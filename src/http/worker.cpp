@@ -53,6 +53,7 @@ uint16_t Worker::Listen(const tcp::endpoint& endpoint, std::string& error) {
 }
 
 void Worker::Start() {
+  if (!poller_.Start()) LogLine("epoll_create1 failed; connections wait through Asio's reads");
   Accept();
   thread_ = std::thread([this] {
     ioc_.run();
@@ -94,6 +95,8 @@ void Worker::BeginShutdown() {
     acceptor_.close(ignored);
     accept_retry_.cancel();
     CloseIdleSessions();
+    // The poller waits forever; the loop must run dry once the last request is answered.
+    poller_.Stop();
   });
 }
 

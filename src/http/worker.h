@@ -13,6 +13,7 @@
 #include <unordered_set>
 
 #include "http/http_date.h"
+#include "http/readiness_poller.h"
 #include "http/router.h"
 #include "http/server.h"
 #include "http/serving_counters.h"
@@ -67,6 +68,7 @@ class Worker {
   ClickRecorder& recorder() { return recorder_; }
   HttpDate& date() { return date_; }
   PenaltyBox& penalty_box() { return penalty_box_; }
+  ReadinessPoller& poller() { return poller_; }
   const TrustedProxies& proxies() const { return proxies_; }
   const HoldEverywhere& hold_everywhere() const { return hold_everywhere_; }
   bool shutting_down() const { return shutting_down_; }
@@ -93,6 +95,7 @@ class Worker {
   boost::asio::io_context ioc_{1};
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   boost::asio::steady_timer accept_retry_{ioc_};
+  ReadinessPoller poller_{ioc_};
   LinkCache cache_;
   PenaltyBox penalty_box_;
   ServingCounters counters_;

@@ -120,6 +120,33 @@ class KeepAliveTest(HopTestCase):
         self.assertEqual(json.loads(responses[3][2])["url"], "https://example.com/piped")
         self.assertEqual(json.loads(responses[5][2])["code"], b)
 
+    def test_a_request_sent_at_any_moment_of_the_previous_answer_is_answered(self):
+        # A keep-alive connection waits for readiness edges (http/readiness_poller.h): a request whose
+        # edge came while the session was busy must not be missed. Each round sends the next request
+        # as a segment of its own, at a different moment: before, while or after the previous answer
+        # is written (API answers are written asynchronously, redirects directly), and some rounds
+        # pipeline both.
+        code = self.create_link("https://example.com/moment")["code"]
+        probe = b"GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n"
+        visit = f"GET /{code} HTTP/1.1\r\nHost: x\r\nUser-Agent: curl/8.0\r\n\r\n".encode()
+        rng = random.Random(5)
+        with self.server.raw_socket() as sock:
+            sock.settimeout(5)
+            stream = sock.makefile("rb")
+            for round_number in range(300):
+                first, second = (probe, visit) if round_number % 2 == 0 else (visit, probe)
+                sock.sendall(first)
+                delay = rng.choice([0, 0, 0.0001, 0.0005, 0.002])
+                if delay:
+                    time.sleep(delay)
+                sock.sendall(second)
+                answers = [read_http_response(stream), read_http_response(stream)]
+                self.assertNotIn(None, answers, f"round {round_number}: a request went unanswered")
+                statuses = [answer[0] for answer in answers]
+                self.assertEqual(statuses, [200, 302] if first is probe else [302, 200])
+        stats = self.wait_for_stats(code, lambda s: s["total"] >= 300, what="300 clicks")
+        self.assertEqual(stats["total"], 300)
+
     def test_chunked_request_body_is_accepted(self):
         # A valid create request, padded with JSON whitespace to 60 KB (under the 1 MiB --max-body) and
         # sent in 6,000 chunks of 10 bytes: the chunk framing (about 30 KB) is neither header nor body
