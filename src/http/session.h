@@ -37,7 +37,8 @@ namespace hop {
 
 class Worker;
 
-class Session : public std::enable_shared_from_this<Session>, public ReadinessPoller::Watcher {
+class Session final : public std::enable_shared_from_this<Session>,
+                      public ReadinessPoller::Watcher {
  public:
   Session(boost::asio::ip::tcp::socket socket, Worker& worker, std::atomic<size_t>& connections);
   ~Session();
