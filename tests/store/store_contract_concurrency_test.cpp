@@ -133,7 +133,7 @@ TEST_P(StoreContract, ReadsDuringFlushesSeeConsistentWindows) {
   });
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(inconsistent, 0);
-  EXPECT_EQ(Must(store().FindLink("live")).total_clicks, 600);
+  EXPECT_EQ(Must(store().ReadClickTotals(id, {})).total, 600);
 }
 
 }  // namespace

@@ -105,6 +105,9 @@ class CountingStore : public Store {
     if (click_write_budget_ > 0) --click_write_budget_;
     return inner_.AddClicks(clicks);
   }
+  Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) override {
+    return inner_.RollUpClicks(before_minute, links_per_step);
+  }
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override {
     return inner_.ReadClickTotals(link_id, spans);
   }
