@@ -114,13 +114,13 @@ INSERT INTO minute_clicks (bucket, link_id, clicks, bot_clicks)
 DROP TABLE clicks_minute;
 
 CREATE TABLE click_rollup (
-  only_row boolean PRIMARY KEY DEFAULT true CHECK (only_row),
+  id integer PRIMARY KEY CHECK (id = 1),
   rolled_before_minute bigint NOT NULL,
   rolling_before_minute bigint NOT NULL,
   rolling_through_link bigint NOT NULL
 );
-INSERT INTO click_rollup (rolled_before_minute, rolling_before_minute, rolling_through_link)
-  SELECT coalesce(max(bucket) + 1, 0), coalesce(max(bucket) + 1, 0), 0 FROM minute_clicks;
+INSERT INTO click_rollup (id, rolled_before_minute, rolling_before_minute, rolling_through_link)
+  SELECT 1, coalesce(max(bucket) + 1, 0), coalesce(max(bucket) + 1, 0), 0 FROM minute_clicks;
 )sql",
 };
 constexpr int kNewestVersion = static_cast<int>(std::size(kSteps));

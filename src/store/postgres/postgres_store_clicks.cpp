@@ -37,7 +37,7 @@ WITH input AS (
                        $6::bigint[]) AS t(link_id, minute, hour, day, humans, bots)
 ), watermark AS (
   SELECT rolled_before_minute, rolling_before_minute, rolling_through_link FROM click_rollup
-  FOR SHARE
+  WHERE id = 1 FOR SHARE
 ), classified AS (
   SELECT input.*,
          input.minute < CASE WHEN input.link_id <= w.rolling_through_link
@@ -83,7 +83,7 @@ constexpr char kWatermarkOfLink[] = R"sql(
 watermark AS (
   SELECT CASE WHEN $1::bigint <= rolling_through_link
               THEN rolling_before_minute ELSE rolled_before_minute END AS folded_before
-  FROM click_rollup
+  FROM click_rollup WHERE id = 1
 ))sql";
 
 // The CTE minute_rows: the minute rows (bucket, clicks, bot_clicks) of link $1 with buckets in
@@ -203,7 +203,7 @@ const PgStatement kDaySeries{"hop_day_series", kDaySeriesSql.c_str()};
 const PgStatement kPruneClickBuckets{"hop_prune_click_buckets", R"sql(
 WITH minutes AS (
   DELETE FROM minute_clicks
-  WHERE bucket < least($1::bigint, (SELECT rolled_before_minute FROM click_rollup))
+  WHERE bucket < least($1::bigint, (SELECT rolled_before_minute FROM click_rollup WHERE id = 1))
 )
 DELETE FROM clicks_hour WHERE bucket < $2::bigint
 )sql"};

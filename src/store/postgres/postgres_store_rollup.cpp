@@ -22,7 +22,7 @@ constexpr char kBeginStep[] = "BEGIN; SET LOCAL lock_timeout = '2s'";
 
 const PgStatement kLockWatermark{"hop_lock_click_watermark", R"sql(
 SELECT rolled_before_minute, rolling_before_minute, rolling_through_link FROM click_rollup
-FOR UPDATE
+WHERE id = 1 FOR UPDATE
 )sql"};
 
 const PgStatement kPassFacts{"hop_click_rollup_pass_facts", R"sql(
@@ -79,6 +79,7 @@ WITH RECURSIVE present (minute) AS (
 )
 UPDATE click_rollup SET rolled_before_minute = $5::bigint, rolling_before_minute = $6::bigint,
                         rolling_through_link = $7::bigint
+WHERE id = 1
 )sql"};
 
 // Runs one step in the open transaction; the caller commits or rolls back. Sets `done` as
