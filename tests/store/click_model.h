@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <map>
+#include <random>
 #include <span>
 #include <string>
 #include <utility>
@@ -93,6 +94,26 @@ class ClickModel {
 
   std::map<int64_t, Minutes> links_;
 };
+
+// Clicks of `link_id` at random minutes of the 40 days up to kNowMinute, a few of them bots only.
+inline std::vector<MinuteClicks> RandomClicks(int64_t link_id, unsigned seed) {
+  std::mt19937_64 random(seed);
+  std::uniform_int_distribution<int64_t> age(0, 40 * kMinutesPerDay);
+  std::map<int64_t, MinuteClicks> by_minute;
+  for (int i = 0; i < 150; ++i) {
+    const int64_t minute = kNowMinute - age(random);
+    MinuteClicks& entry =
+        by_minute.try_emplace(minute, MinuteClicks{link_id, minute, 0, 0}).first->second;
+    if (i % 7 == 0) {
+      entry.bots += 1;
+    } else {
+      entry.humans += 1 + i % 3;
+    }
+  }
+  std::vector<MinuteClicks> clicks;
+  for (const auto& [minute, entry] : by_minute) clicks.push_back(entry);
+  return clicks;
+}
 
 // Every click answer of `store` about `link_id` against `model`: the totals with the spans around
 // the link's clicks, and the series of each granularity from a day before the link's first click

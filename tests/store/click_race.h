@@ -16,9 +16,10 @@
 namespace hop {
 
 // Runs, on `stores` in turn (instances of one database, or the same one), writer threads that
-// flush clicks of `links` at advancing minutes, some of them behind the watermark; a thread that
-// rolls up ever further in steps of one link id; and a thread that reads each link's windows and
-// checks that they nest. Returns the model of everything written; every failure is a test failure.
+// flush clicks of `links` at advancing minutes, some of them behind the watermark; a thread per
+// store that rolls up ever further in steps of one link id; and a thread that reads each link's
+// windows and checks that they agree. Returns the model of everything written; every failure is a
+// test failure.
 inline ClickModel RaceFlushesRollUpsAndReads(const std::vector<Store*>& stores,
                                              const std::vector<int64_t>& links) {
   constexpr int kWriters = 4;
@@ -55,15 +56,16 @@ inline ClickModel RaceFlushesRollUpsAndReads(const std::vector<Store*>& stores,
       --writers_left;
     });
   }
-  threads.emplace_back([&] {
+  for (Store* store : stores) {
     // Half an hour behind the newest minute written: the entries two hours behind are late, the
-    // others mostly not.
-    Store& store = *stores.back();
-    while (writers_left > 0) {
-      Result<bool> rolled = store.RollUpClicks(newest_written - 30, 1);
-      if (!rolled.ok()) ADD_FAILURE() << "RollUpClicks: " << rolled.status().detail();
-    }
-  });
+    // others mostly not. Every instance rolls up, as every instance's flusher does.
+    threads.emplace_back([&, store] {
+      while (writers_left > 0) {
+        Result<bool> rolled = store->RollUpClicks(newest_written - 30, 1);
+        if (!rolled.ok()) ADD_FAILURE() << "RollUpClicks: " << rolled.status().detail();
+      }
+    });
+  }
   threads.emplace_back([&] {
     Store& store = *stores.front();
     const MinuteSpan windows[] = {WindowEndingAt(kNowMinute, kLast24hMinutes),
@@ -85,6 +87,14 @@ inline ClickModel RaceFlushesRollUpsAndReads(const std::vector<Store*>& stores,
   });
   for (std::thread& thread : threads) thread.join();
   return model;
+}
+
+// Rolls everything before `before_minute` up, however many steps that takes (a pass under way is
+// finished first).
+inline void RollUpAll(Store& store, int64_t before_minute) {
+  for (int steps = 0; !Must(store.RollUpClicks(before_minute, 1000)); ++steps) {
+    ASSERT_LT(steps, 10) << "a rollup that never ends";
+  }
 }
 
 }  // namespace hop

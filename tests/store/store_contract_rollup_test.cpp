@@ -1,7 +1,5 @@
 // Store contract: rolling minute counts up into hours, days and totals changes no answer, whenever
 // it happens, in however many steps, and whatever was written before or after it.
-#include <map>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -14,26 +12,6 @@ namespace {
 
 constexpr int64_t kYear = 365 * kMinutesPerDay;
 const int64_t kNowHourStart = kNowMinute - kNowMinute % kMinutesPerHour;
-
-// Clicks of `link_id` at random minutes of the 40 days up to kNowMinute, a few of them bots only.
-std::vector<MinuteClicks> RandomClicks(int64_t link_id, unsigned seed) {
-  std::mt19937_64 random(seed);
-  std::uniform_int_distribution<int64_t> age(0, 40 * kMinutesPerDay);
-  std::map<int64_t, MinuteClicks> by_minute;
-  for (int i = 0; i < 150; ++i) {
-    const int64_t minute = kNowMinute - age(random);
-    MinuteClicks& entry =
-        by_minute.try_emplace(minute, MinuteClicks{link_id, minute, 0, 0}).first->second;
-    if (i % 7 == 0) {
-      entry.bots += 1;
-    } else {
-      entry.humans += 1 + i % 3;
-    }
-  }
-  std::vector<MinuteClicks> clicks;
-  for (const auto& [minute, entry] : by_minute) clicks.push_back(entry);
-  return clicks;
-}
 
 class Links {
  public:
