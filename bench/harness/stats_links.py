@@ -1,10 +1,12 @@
 """Two links for the stats benchmark: one with 100,000,000 clicks and one with 1.
 
 A hundred million real redirects would take hours at these rates, so their counts are written straight
-into the store, shaped as the click pipeline writes them: one click per minute count spread evenly over
-the last 1,000 days, kept in minute buckets for the last 32 days, hour buckets for the last 100 days and
-day buckets for all 1,000 (the retention hop keeps), plus the total on the link. That is the worst case
-for a stats read: every bucket a window can touch exists.
+into the store, shaped as the click pipeline and its rollup leave them: one click per minute count spread
+evenly over the last 1,000 days, kept in minute buckets for the last 32 days, hour buckets for the last
+100 days and day buckets for all 1,000 (the retention hop keeps), plus the total on the link. The
+minutes from the store's rollup watermark on (src/store/click_watermark.h) are in minute buckets only,
+as they would be: about the last hour, which a read adds to the rest. That is the worst case for a
+stats read: every bucket a window can touch exists.
 """
 
 import sqlite3
@@ -33,19 +35,22 @@ def _insert_link(db, alias, now_ms):
     return cursor.lastrowid
 
 
-def _add_buckets(db, link_id, minute_counts, now_minute):
-    hours, days = {}, {}
+def _add_buckets(db, link_id, minute_counts, now_minute, rolled_before):
+    """Minute rows for the retention, and the minutes before `rolled_before` in hours, days and total."""
+    hours, days, total = {}, {}, 0
     for minute, clicks in minute_counts:
-        hours[minute // 60] = hours.get(minute // 60, 0) + clicks
-        days[minute // 1440] = days.get(minute // 1440, 0) + clicks
-    minutes = [(link_id, m, c) for m, c in minute_counts if m > now_minute - MINUTE_DAYS * 1440]
+        if minute < rolled_before:
+            hours[minute // 60] = hours.get(minute // 60, 0) + clicks
+            days[minute // 1440] = days.get(minute // 1440, 0) + clicks
+            total += clicks
+    minutes = [(link_id, m, c) for m, c in minute_counts
+               if m > now_minute - MINUTE_DAYS * 1440 or m >= rolled_before]
     hour_rows = [(link_id, h, c) for h, c in hours.items() if h * 60 > now_minute - HOUR_DAYS * 1440]
     day_rows = [(link_id, d, c) for d, c in days.items()]
-    for table, rows in (("clicks_minute", minutes), ("clicks_hour", hour_rows),
+    for table, rows in (("minute_clicks", minutes), ("clicks_hour", hour_rows),
                         ("clicks_day", day_rows)):
         db.executemany(f"INSERT INTO {table} (link_id, bucket, clicks, bot_clicks) VALUES (?, ?, ?, 0)",
                        rows)
-    total = sum(c for _, c in minute_counts)
     db.execute("UPDATE links SET total_clicks = ? WHERE id = ?", (total, link_id))
 
 
@@ -55,8 +60,12 @@ def add_stats_links(db_path):
     now_ms = int(time.time() * 1000)
     db = sqlite3.connect(db_path, isolation_level=None)
     db.execute("BEGIN")
-    _add_buckets(db, _insert_link(db, BUSY_ALIAS, now_ms), _minute_counts(now_minute), now_minute)
-    _add_buckets(db, _insert_link(db, QUIET_ALIAS, now_ms), [(now_minute, 1)], now_minute)
+    # New links have ids past any a rollup under way has reached: their watermark is this one.
+    (rolled_before,) = db.execute("SELECT rolled_before_minute FROM click_rollup").fetchone()
+    _add_buckets(db, _insert_link(db, BUSY_ALIAS, now_ms), _minute_counts(now_minute), now_minute,
+                 rolled_before)
+    _add_buckets(db, _insert_link(db, QUIET_ALIAS, now_ms), [(now_minute, 1)], now_minute,
+                 rolled_before)
     db.execute("COMMIT")
     db.close()
     return BUSY_ALIAS, QUIET_ALIAS

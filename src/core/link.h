@@ -33,9 +33,10 @@ struct Link {
   bool disabled = false;
   TimePoint created_at;
   TimePoint updated_at;
-  int64_t visits = 0;        // redirects granted against max_visits (all instances)
-  int64_t total_clicks = 0;  // human clicks, all time
-  int64_t bot_clicks = 0;    // HEAD requests and known bots, all time
+  int64_t visits = 0;  // redirects granted against max_visits (all instances)
+  // All-time clicks; as the store returns a link, those rolled up so far (store.h).
+  int64_t total_clicks = 0;  // human clicks
+  int64_t bot_clicks = 0;    // HEAD requests and known bots
 };
 
 // A partial update: an absent member is left alone; for nullable fields an engaged-but-empty inner

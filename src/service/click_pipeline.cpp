@@ -1,6 +1,7 @@
 #include "service/click_pipeline.h"
 
 #include <algorithm>
+#include <chrono>
 #include <span>
 #include <string>
 
@@ -42,7 +43,8 @@ void ClickPipeline::RunFlusher() {
   std::unique_lock lock(stop_mutex_);
   while (!stop_cv_.wait_for(lock, options_.flush_interval, [this] { return stopping_; })) {
     lock.unlock();
-    (void)Flush();  // logs its failures itself
+    (void)Flush();   // logs its failures itself
+    (void)RollUp();  // likewise
     PruneIfDue();
     lock.lock();
   }
@@ -57,9 +59,10 @@ Status ClickPipeline::Flush() {
   batch.reserve(pending_.size());
   for (const auto& [key, counts] : pending_)
     batch.push_back({key.link_id, key.minute, counts.humans, counts.bots});
-  // Sorted, so that concurrent flushes from several instances lock rows in the same order.
+  // In the order of the store's minute rows, so that each write lands next to the one before, and
+  // a backlog goes oldest first.
   std::sort(batch.begin(), batch.end(), [](const MinuteClicks& a, const MinuteClicks& b) {
-    return a.link_id != b.link_id ? a.link_id < b.link_id : a.minute < b.minute;
+    return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
   });
   uint64_t written = 0;
   for (size_t first = 0; first < batch.size(); first += kMaxEntriesPerWrite) {
@@ -129,6 +132,36 @@ void ClickPipeline::DropOldestBeyondLimit() {
   pending_clicks_.fetch_sub(dropped, std::memory_order_relaxed);
   LogLine("click buffer full while the store is unreachable: dropped " + std::to_string(dropped) +
           " clicks of the oldest minutes");
+}
+
+Status ClickPipeline::RollUp() {
+  const TimePoint ended_before = clock_.Now() - RollUpDelay();
+  const int64_t due = FirstMinuteOfBucket(
+      Granularity::kHour, BucketOfMinute(Granularity::kHour, MinuteOf(ended_before)));
+  if (due <= rolled_up_before_) return Status::Ok();
+  const auto slice_end = std::chrono::steady_clock::now() + kRollUpSlice;
+  for (;;) {
+    Result<bool> done = store_.RollUpClicks(due, kLinksPerRollUpStep);
+    if (!done.ok()) return RollUpFailed(done.status());
+    if (failed_rollups_ > 0) {
+      LogLine("click rollup succeeded after " + std::to_string(failed_rollups_) +
+              " failed attempts");
+      failed_rollups_ = 0;
+    }
+    if (done.value()) {
+      rolled_up_before_ = due;
+      return Status::Ok();
+    }
+    if (std::chrono::steady_clock::now() >= slice_end) return Status::Ok();
+  }
+}
+
+Status ClickPipeline::RollUpFailed(const Status& status) {
+  // As with flushes: one line when failures start, one when they end.
+  if (failed_rollups_++ == 0) {
+    LogLine("click rollup failed; reads stay exact, retrying every interval: " + status.detail());
+  }
+  return status;
 }
 
 void ClickPipeline::PruneIfDue() {

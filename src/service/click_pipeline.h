@@ -11,7 +11,10 @@
 // flush interval of clicks, plus whatever was pending while the store was unreachable; Stop() loses
 // nothing.
 //
-// The flusher also prunes buckets past their retention (see core/click_windows.h) once an hour.
+// After each flush the flusher rolls up the hours that ended at least RollUpDelay() ago
+// (Store::RollUpClicks), a step or a few per interval, so that no flush waits long behind it. Reads
+// are exact with or without it; it keeps them cheap, and the store's per-link totals current. It
+// also prunes buckets past their retention (see core/click_windows.h) once an hour.
 //
 // Thread-safety: recorder(i).Record from worker i only; every other method from any one thread.
 #pragma once
@@ -19,6 +22,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <cstdint>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <thread>
@@ -35,6 +39,12 @@ namespace hop {
 // The most (link, minute) entries one AddClicks call carries: PostgreSQL writes 10,000 in a few
 // hundred milliseconds, far from its default statement timeout of 10 s.
 inline constexpr size_t kMaxEntriesPerWrite = 10'000;
+
+// Link ids per rollup step: at a click on every link every minute, a step of an hour sums 120,000
+// minute rows and writes 6,000 rows, a fraction of a second.
+inline constexpr int64_t kLinksPerRollUpStep = 2'000;
+// How long the flusher goes on with rollup steps after a flush before it flushes again.
+inline constexpr Millis kRollUpSlice{200};
 
 struct ClickPipelineOptions {
   Millis flush_interval{500};
@@ -58,6 +68,17 @@ class ClickPipeline {
 
   // Drains every recorder and writes to the store now; what fails stays pending.
   Status Flush();
+
+  // Rolls up the hours that ended at least RollUpDelay() ago, in steps for up to kRollUpSlice (at
+  // least one step); the rest waits for the next call. Returns at once when they are rolled up
+  // already, as far as this pipeline knows. The flusher calls it after each flush; other callers
+  // (tests) only while it is not started.
+  Status RollUp();
+
+  // A click is written within a flush interval after its minute ends, normally. Two more minutes
+  // leave room for a slow or retried flush and for clocks of other instances a little behind;
+  // clicks later still are exact anyway, they only cost more to write (store.h).
+  Millis RollUpDelay() const { return options_.flush_interval + std::chrono::minutes(2); }
 
   // Counters for metrics and logs; each may be read from any thread.
   uint64_t flushed_clicks() const { return flushed_clicks_.load(std::memory_order_relaxed); }
@@ -91,6 +112,7 @@ class ClickPipeline {
   Status Failed(const Status& status);
   void DropOldestBeyondLimit();
   void PruneIfDue();
+  Status RollUpFailed(const Status& status);
 
   Store& store_;
   const Clock& clock_;
@@ -102,6 +124,8 @@ class ClickPipeline {
   std::unordered_map<Key, Counts, KeyHash> pending_;
   int64_t last_prune_minute_ = 0;
   int failed_flushes_ = 0;  // in a row, for logging the start and the end of an outage only
+  int64_t rolled_up_before_ = std::numeric_limits<int64_t>::min();  // as far as this pipeline knows
+  int failed_rollups_ = 0;                                          // in a row, as failed_flushes_
 
   std::mutex stop_mutex_;
   std::condition_variable stop_cv_;

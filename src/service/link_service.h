@@ -4,7 +4,8 @@
 // the store (a returned Ok means committed, so a 201 survives a crash) and publishes every change
 // to LinkEvents so that redirect caches never serve a stale answer after the change is
 // acknowledged. Every call acts for a Principal: a link the caller may not see answers kNotFound,
-// exactly as a missing one (principal.h).
+// exactly as a missing one (principal.h). The links it returns count every click written so far in
+// their totals, not only those the store has rolled up (store.h).
 //
 // The block list can be replaced while serving (SIGHUP): the links already pointing at a newly
 // blocked host are disabled, and a replacement waits for the creates and updates in flight, so
@@ -65,6 +66,7 @@ class LinkService {
 
  private:
   Result<Link> CreateWithGeneratedCode(const LinkFields& fields);
+  Status CountAllClicks(Link& link);
   Status CheckExpiry(const std::optional<TimePoint>& expires_at) const;
   // REQUIRES: policy_mutex_ held.
   Status CheckEnabling(std::string_view code, const LinkPatch& patch, const Principal& caller);

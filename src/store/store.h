@@ -1,7 +1,9 @@
 // Store: hop's durable state, behind one interface with a SQLite and a PostgreSQL implementation.
 //
 // The store keeps links and their click counts per minute, hour and day (see core/click_windows.h),
-// the all-time totals on each link, and the API keys (by hash only) that links belong to. It is the
+// the all-time totals on each link, and the API keys (by hash only) that links belong to. A click
+// write adds to the minute counts only; RollUpClicks folds finished minutes into the hours, days
+// and totals later, and every click read is exact whether or not that has happened yet. It is the
 // only layer that talks to a database; the service above it owns caching and click batching. One
 // contract test suite (tests/store) runs against every implementation, so the two cannot drift
 // apart.
@@ -93,6 +95,9 @@ class Store {
   // Ok when the database answers a trivial query now.
   virtual Status Ping() = 0;
 
+  // The methods that return a Link fill its total_clicks and bot_clicks with the clicks rolled up
+  // so far (RollUpClicks), which costs nothing to read; ReadClickTotals has the exact numbers.
+
   // Inserts a link with created_at = updated_at = `now` and returns it with its id.
   // kAliasTaken when a link with `code` exists.
   virtual Result<Link> CreateLink(std::string_view code, const LinkFields& fields,
@@ -118,21 +123,34 @@ class Store {
   // kNotFound if gone.
   virtual Result<bool> ClaimVisit(int64_t link_id) = 0;
 
-  // Adds the clicks to the minute, hour and day buckets and to the links' totals, all in one
-  // transaction. Clicks of links that no longer exist are dropped. REQUIRES: at most one entry per
-  // (link_id, minute).
+  // Adds the clicks, all in one transaction; every read from then on counts them. Clicks of links
+  // that no longer exist are dropped. Each entry costs one write to the minute counts, near those
+  // of the same minute, so entries in (minute, link_id) order are cheapest; an entry whose minute
+  // was rolled up already (it waited out an outage) also goes to its hour, day and link at once.
+  // REQUIRES: at most one entry per (link_id, minute).
   virtual Status AddClicks(std::span<const MinuteClicks> clicks) = 0;
+
+  // Folds the minute counts of every minute before `before_minute` into the hour and day buckets
+  // and the links' totals, so that reads of them stay a bounded number of rows (click_windows.h);
+  // reads are exact with or without it. The work goes in steps, each its own transaction over at
+  // most `links_per_step` link ids, so that no step holds the database for long however busy the
+  // store is. Returns true once everything before `before_minute` is folded (at once when it was
+  // already), false when steps remain: call again. Concurrent calls, from other processes too,
+  // share the work. REQUIRES: links_per_step >= 1.
+  virtual Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) = 0;
 
   // Totals of `link_id` and the human clicks within each span. kNotFound when the link does not
   // exist.
   virtual Result<ClickTotals> ReadClickTotals(int64_t link_id,
                                               std::span<const MinuteSpan> spans) = 0;
 
-  // Non-zero buckets of `granularity` numbered first..last (inclusive), ascending.
+  // Non-zero buckets of `granularity` numbered first..last (inclusive), ascending; none for a link
+  // that does not exist.
   virtual Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
                                                            int64_t first, int64_t last) = 0;
 
   // Deletes minute buckets older than `minute_before` and hour buckets older than `hour_before`.
+  // Minute buckets not rolled up yet are kept, whatever their age.
   virtual Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) = 0;
 
   // Disables every link whose target host is one of `hosts` or a subdomain of one (REQUIRES: hosts

@@ -21,6 +21,8 @@
 #include <thread>
 #include <vector>
 
+#include "click_model.h"
+#include "click_race.h"
 #include "store/postgres/postgres_store.h"
 #include "store_contract.h"
 #include "store_test_support.h"
@@ -147,7 +149,7 @@ TEST_F(PostgresStoreTest, MigrateCreatesTheTablesInTheSearchPathSchemaOnly) {
   EXPECT_EQ(QueryText(conninfo(), "SELECT to_regclass('links')::text"), "links");
   EXPECT_EQ(QueryText(conninfo(), "SELECT to_regclass('public.links') IS NULL"), "t");
   EXPECT_TRUE(IsOk(store->Migrate()));  // idempotent
-  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "4");
 }
 
 TEST_F(PostgresStoreTest, TablesTheClickFlushRewritesLeaveRoomOnEachPage) {
@@ -159,7 +161,7 @@ TEST_F(PostgresStoreTest, TablesTheClickFlushRewritesLeaveRoomOnEachPage) {
                          "'::regclass");
   };
   EXPECT_EQ(fillfactor("links"), "fillfactor=80");
-  for (const char* table : {"clicks_minute", "clicks_hour", "clicks_day"})
+  for (const char* table : {"minute_clicks", "clicks_hour", "clicks_day"})
     EXPECT_EQ(fillfactor(table), "fillfactor=70") << table;
 }
 
@@ -175,7 +177,7 @@ TEST_F(PostgresStoreTest, InstancesMigratingAtOnceAllSucceed) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(QueryText(conninfo(), "SELECT count(*) FROM schema_migrations"), "4");
 
   int64_t id = Must(stores[0]->CreateLink("shared", UrlFields("https://example.com/"), kNow)).id;
   EXPECT_TRUE(FailsWith(stores[1]->CreateLink("shared", UrlFields("https://example.com/"), kNow),
@@ -246,6 +248,89 @@ TEST_F(PostgresStoreTest, FlushesFromSeveralInstancesNeverDeadlockAndAddUpExactl
   }
 }
 
+TEST_F(PostgresStoreTest, FlushesOfSeveralInstancesRacingTheirRollUpsLoseNothing) {
+  std::vector<std::unique_ptr<Store>> stores;
+  for (int i = 0; i < 3; ++i) stores.push_back(OpenMigrated(conninfo()));
+  ASSERT_NE(stores[2], nullptr);
+  std::vector<int64_t> links;
+  for (int i = 0; i < 8; ++i) {
+    std::string code = "r" + std::to_string(i);
+    links.push_back(Must(stores[0]->CreateLink(code, UrlFields("https://example.com/"), kNow)).id);
+  }
+  ClickModel model =
+      RaceFlushesRollUpsAndReads({stores[0].get(), stores[1].get(), stores[2].get()}, links);
+  RollUpAll(*stores[1], kNowMinute + 1);
+  int64_t written = 0;
+  int64_t counted = 0;
+  for (int64_t id : links) {
+    EXPECT_TRUE(AnswersMatch(*stores[2], model, id));
+    written += model.Totals(id, {}).total;
+    counted += Must(stores[0]->FindLink("r" + std::to_string(id - links[0]))).total_clicks;
+  }
+  EXPECT_EQ(counted, written);
+}
+
+// Version 3's minute table, as version 1 created it, with the clicks of `entries` in it and in
+// their hours, days and links, as version 3 wrote them.
+std::string Version3ClicksOf(const std::vector<MinuteClicks>& entries) {
+  std::string sql =
+      "CREATE TABLE clicks_minute (link_id bigint NOT NULL REFERENCES links (id) ON DELETE "
+      "CASCADE, bucket bigint NOT NULL, clicks bigint NOT NULL, bot_clicks bigint NOT NULL, "
+      "PRIMARY KEY (link_id, bucket));";
+  const std::pair<const char*, Granularity> tables[] = {{"clicks_minute", Granularity::kMinute},
+                                                        {"clicks_hour", Granularity::kHour},
+                                                        {"clicks_day", Granularity::kDay}};
+  for (const MinuteClicks& entry : entries) {
+    for (const auto& [table, granularity] : tables) {
+      sql += std::string("INSERT INTO ") + table + " AS c VALUES (" +
+             std::to_string(entry.link_id) + ", " +
+             std::to_string(BucketOfMinute(granularity, entry.minute)) + ", " +
+             std::to_string(entry.humans) + ", " + std::to_string(entry.bots) +
+             ") ON CONFLICT (link_id, bucket) DO UPDATE SET clicks = c.clicks + "
+             "excluded.clicks, bot_clicks = c.bot_clicks + excluded.bot_clicks;";
+    }
+    sql += "UPDATE links SET total_clicks = total_clicks + " + std::to_string(entry.humans) +
+           ", bot_clicks = bot_clicks + " + std::to_string(entry.bots) +
+           " WHERE id = " + std::to_string(entry.link_id) + ";";
+  }
+  return sql;
+}
+
+TEST_F(PostgresStoreTest, MigratingFromVersion3KeepsEveryClickAnswer) {
+  std::vector<int64_t> ids;
+  {
+    std::unique_ptr<Store> store = OpenMigrated(conninfo());
+    ASSERT_NE(store, nullptr);
+    for (const char* code : {"a", "b"})
+      ids.push_back(Must(store->CreateLink(code, UrlFields("https://example.com/"), kNow)).id);
+  }
+  // Back to version 3: links are as they were, the minute table is the old one.
+  ClickModel model;
+  std::vector<MinuteClicks> entries;
+  for (int64_t id : ids) {
+    std::vector<MinuteClicks> clicks = RandomClicks(id, static_cast<unsigned>(id) + 7);
+    model.Add(clicks);
+    entries.insert(entries.end(), clicks.begin(), clicks.end());
+  }
+  ASSERT_TRUE(ExecuteSql(conninfo(),
+                         "BEGIN; DROP TABLE minute_clicks, click_rollup; "
+                         "DELETE FROM schema_migrations WHERE version = 4;" +
+                             Version3ClicksOf(entries) + "COMMIT;"));
+
+  std::unique_ptr<Store> store = OpenMigrated(conninfo());
+  ASSERT_NE(store, nullptr);
+  for (int64_t id : ids) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  EXPECT_EQ(QueryText(conninfo(), "SELECT rolled_before_minute FROM click_rollup"),
+            QueryText(conninfo(), "SELECT max(bucket) + 1 FROM minute_clicks"));
+  std::vector<MinuteClicks> more = {{ids[0], kNowMinute - 10 * kMinutesPerDay, 2, 1},
+                                    {ids[1], kNowMinute + 5, 3, 0}};
+  ASSERT_TRUE(model.Write(*store, more));
+  for (int64_t id : ids) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  ASSERT_TRUE(Must(store->RollUpClicks(kNowMinute + 10, 1000)));
+  for (int64_t id : ids) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  EXPECT_EQ(Must(store->FindLink("b")).total_clicks, model.Totals(ids[1], {}).total);
+}
+
 TEST_F(PostgresStoreTest, TagsWithSqlAndArraySyntaxRoundTrip) {
   std::unique_ptr<Store> store = OpenMigrated(conninfo());
   ASSERT_NE(store, nullptr);
@@ -288,7 +373,7 @@ TEST_F(PostgresStoreTest, TimesAFlushOfTenThousandEntries) {
     std::printf("[ timing   ] AddClicks of %zu entries (%s): %.1f ms\n", batch.size(), pass,
                 elapsed.count());
   }
-  EXPECT_EQ(Must(store->FindLink("bulk999")).total_clicks, 2 * 10 * 3);
+  EXPECT_EQ(Must(store->ReadClickTotals(ids.back(), {})).total, 2 * 10 * 3);
 }
 
 TEST_F(PostgresStoreTest, UnmigratedSchemaFailsAsInternal) {

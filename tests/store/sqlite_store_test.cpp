@@ -8,6 +8,7 @@
 #include <fstream>
 #include <thread>
 
+#include "click_model.h"
 #include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store_contract.h"
@@ -171,7 +172,7 @@ TEST(SqliteStore, StoresOnOneFileMigrateAtOnceAndShareTheirWrites) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "2");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "3");
 
   LinkFields fields = UrlFields("https://example.com/");
   fields.max_visits = 3;
@@ -211,6 +212,58 @@ TEST(SqliteStore, MigratingFromVersion1GivesExistingLinksTheirHostKeys) {
   EXPECT_FALSE(Must(store->FindLink("old")).fields.owner_key_id.has_value());
   EXPECT_EQ(OtherConnection(path).QueryText("SELECT host_key FROM links WHERE code = 'fine'"),
             "example.fine");
+}
+
+// What a version 2 flush wrote for `entry`: its minute, hour and day rows and its link's totals.
+std::string Version2FlushOf(const MinuteClicks& entry) {
+  std::string sql;
+  const std::pair<const char*, Granularity> tables[] = {{"clicks_minute", Granularity::kMinute},
+                                                        {"clicks_hour", Granularity::kHour},
+                                                        {"clicks_day", Granularity::kDay}};
+  for (const auto& [table, granularity] : tables) {
+    sql += std::string("INSERT INTO ") + table + " VALUES (" + std::to_string(entry.link_id) +
+           ", " + std::to_string(BucketOfMinute(granularity, entry.minute)) + ", " +
+           std::to_string(entry.humans) + ", " + std::to_string(entry.bots) +
+           ") ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks, "
+           "bot_clicks = bot_clicks + excluded.bot_clicks;";
+  }
+  return sql + "UPDATE links SET total_clicks = total_clicks + " + std::to_string(entry.humans) +
+         ", bot_clicks = bot_clicks + " + std::to_string(entry.bots) +
+         " WHERE id = " + std::to_string(entry.link_id) + ";";
+}
+
+TEST(SqliteStore, MigratingFromVersion2KeepsEveryClickAnswer) {
+  std::string path = FreshPath();
+  {
+    std::unique_ptr<SqliteConnection> writer = Must(SqliteConnection::Open(
+        path, SqliteConnection::Role::kWriter, std::chrono::milliseconds(1000)));
+    ASSERT_TRUE(IsOk(MigrateSqlite(*writer, 2)));
+  }
+  ClickModel model;
+  std::string version2 =
+      "BEGIN; INSERT INTO links (code, url, created_at, updated_at) VALUES "
+      "('a', 'https://example.com/', 0, 0), ('b', 'https://example.com/', 0, 0);";
+  for (int64_t id : {1, 2}) {
+    std::vector<MinuteClicks> clicks = RandomClicks(id, static_cast<unsigned>(id));
+    model.Add(clicks);
+    for (const MinuteClicks& entry : clicks) version2 += Version2FlushOf(entry);
+  }
+  ASSERT_TRUE(OtherConnection(path).Execute((version2 + "COMMIT;").c_str()));
+
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  for (int64_t id : {1, 2}) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  // Version 2 counted every minute row in its hour, day and link already.
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT rolled_before_minute FROM click_rollup"),
+            OtherConnection(path).QueryText("SELECT max(bucket) + 1 FROM minute_clicks"));
+  // Clicks counted from now on, before and after the watermark the migration set.
+  std::vector<MinuteClicks> more = {{1, kNowMinute - 10 * kMinutesPerDay, 2, 1},
+                                    {2, kNowMinute + 5, 3, 0}};
+  ASSERT_TRUE(model.Write(*store, more));
+  for (int64_t id : {1, 2}) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  ASSERT_TRUE(Must(store->RollUpClicks(kNowMinute + 10, 1000)));
+  for (int64_t id : {1, 2}) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  EXPECT_EQ(Must(store->FindLink("b")).total_clicks, model.Totals(2, {}).total);
 }
 
 TEST(SqliteStore, CorruptTagsAreReportedAsInternal) {

@@ -4,6 +4,7 @@
 #include <thread>
 #include <vector>
 
+#include "click_race.h"
 #include "store_contract.h"
 #include "store_test_support.h"
 
@@ -133,7 +134,19 @@ TEST_P(StoreContract, ReadsDuringFlushesSeeConsistentWindows) {
   });
   EXPECT_EQ(failures, 0);
   EXPECT_EQ(inconsistent, 0);
-  EXPECT_EQ(Must(store().FindLink("live")).total_clicks, 600);
+  EXPECT_EQ(Must(store().ReadClickTotals(id, {})).total, 600);
+}
+
+TEST_P(StoreContract, FlushesRacingRollUpsLoseNothingAndReadsStayConsistent) {
+  std::vector<int64_t> links;
+  for (int i = 0; i < 6; ++i) {
+    std::string code = "r" + std::to_string(i);
+    links.push_back(Must(store().CreateLink(code, UrlFields("https://example.com/"), kNow)).id);
+  }
+  ClickModel model = RaceFlushesRollUpsAndReads({&store()}, links);
+  for (int64_t id : links) EXPECT_TRUE(AnswersMatch(store(), model, id));
+  RollUpAll(store(), kNowMinute + 1);
+  for (int64_t id : links) EXPECT_TRUE(AnswersMatch(store(), model, id));
 }
 
 }  // namespace

@@ -179,6 +179,7 @@ TEST_P(StoreContract, UpdateKeepsVisitsAndClickTotals) {
   ASSERT_TRUE(Must(store().ClaimVisit(link.id)));
   MinuteClicks clicks[] = {{link.id, kNowMinute, 5, 2}};
   ASSERT_TRUE(IsOk(store().AddClicks(clicks)));
+  ASSERT_TRUE(Must(store().RollUpClicks(kNowMinute + 1, 1000)));
   LinkPatch patch;
   patch.url = "https://changed.example/";
   Link updated = Must(store().UpdateLink("busy", patch, kNow, std::nullopt));

@@ -109,5 +109,69 @@ TEST_F(ClickPipelineTest, ClicksOfADeletedLinkAreDroppedWithoutFailingTheFlush) 
   EXPECT_EQ(Totals(b).total, 1);
 }
 
+// The pipeline's rollup at an hour boundary: minutes of the hour that ended, and of the one that
+// began, with the clock before and after the rollup is due.
+TEST_F(ClickPipelineTest, RollsUpAnHourOnceItEndedLongEnoughAgoAndOnlyOnce) {
+  const int64_t a = CreateLink("aaa");
+  CountingStore counting(*store_);
+  const int64_t next_hour =
+      FirstMinuteOfBucket(Granularity::kHour, BucketOfMinute(Granularity::kHour, kNowMinute) + 1);
+  clock_.Set(TimePoint(std::chrono::minutes(next_hour - 1)));
+  ClickPipeline pipeline(counting, clock_, 1, {});
+  for (int64_t minute : {next_hour - 2, next_hour - 1, next_hour, next_hour + 1}) {
+    pipeline.recorder(0).Record({a, static_cast<int32_t>(minute), minute % 2 == 0});
+  }
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  const std::array<MinuteSpan, 2> spans = {MinuteSpan{next_hour - 2, next_hour - 1},
+                                           MinuteSpan{next_hour - 2, next_hour + 1}};
+  auto span_sums = [&] { return Must(store_->ReadClickTotals(a, spans)).span_sums; };
+  const std::vector<int64_t> before = span_sums();
+
+  // The hour that ended a minute ago may still get clicks: it waits.
+  clock_.Set(TimePoint(std::chrono::minutes(next_hour + 1)));
+  ASSERT_TRUE(IsOk(pipeline.RollUp()));
+  EXPECT_EQ(Must(store_->FindLink("aaa")).total_clicks, 0);
+
+  clock_.Set(TimePoint(std::chrono::minutes(next_hour + 3)));
+  ASSERT_TRUE(IsOk(pipeline.RollUp()));
+  Link link = Must(store_->FindLink("aaa"));
+  EXPECT_EQ(link.total_clicks + link.bot_clicks, 2);  // the two minutes of the hour that ended
+  EXPECT_EQ(span_sums(), before);
+  ClickTotals totals = Must(store_->ReadClickTotals(a, {}));
+  EXPECT_EQ(totals.total + totals.bot_total, 4);
+
+  const int calls = counting.rollup_calls();
+  ASSERT_TRUE(IsOk(pipeline.RollUp()));
+  EXPECT_EQ(counting.rollup_calls(), calls);  // rolled up already, as far as it knows
+}
+
+TEST_F(ClickPipelineTest, AFailedRollUpIsTriedAgainOnTheNextCall) {
+  const int64_t a = CreateLink("aaa");
+  CountingStore counting(*store_);
+  ClickPipeline pipeline(counting, clock_, 1, {});
+  pipeline.recorder(0).Record({a, static_cast<int32_t>(kNowMinute - 180), false});
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  counting.set_rollups_fail(true);
+  EXPECT_TRUE(FailsWith(pipeline.RollUp(), ErrorCode::kStoreUnavailable));
+  EXPECT_EQ(Totals(a).total, 1);
+  counting.set_rollups_fail(false);
+  ASSERT_TRUE(IsOk(pipeline.RollUp()));
+  EXPECT_EQ(Must(store_->FindLink("aaa")).total_clicks, 1);
+}
+
+TEST_F(ClickPipelineTest, ClicksOfAnHourRolledUpAlreadyAreCountedAtOnce) {
+  const int64_t a = CreateLink("aaa");
+  ClickPipeline pipeline(*store_, clock_, 1, {});
+  pipeline.recorder(0).Record({a, static_cast<int32_t>(kNowMinute - 180), false});
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  ASSERT_TRUE(IsOk(pipeline.RollUp()));
+  EXPECT_EQ(Must(store_->FindLink("aaa")).total_clicks, 1);
+  // Clicks that arrive after their hour was rolled up are counted at once.
+  pipeline.recorder(0).Record({a, static_cast<int32_t>(kNowMinute - 170), false});
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  EXPECT_EQ(Must(store_->FindLink("aaa")).total_clicks, 2);
+  EXPECT_EQ(Totals(a).total, 2);
+}
+
 }  // namespace
 }  // namespace hop

@@ -56,6 +56,21 @@ TEST_F(LinkServiceTest, UpdateAndDeletePublishTheCode) {
   EXPECT_EQ(published_, (std::vector<std::string>{"abc", "abc", "abc"}));
 }
 
+TEST_F(LinkServiceTest, LinksCountClicksTheStoreHasNotRolledUpYet) {
+  Link link = Must(links_.Create(Request("https://example.com/", "counted"), admin_));
+  const MinuteClicks clicks[] = {{link.id, kNowMinute - 90, 4, 1}, {link.id, kNowMinute, 2, 0}};
+  ASSERT_TRUE(IsOk(store_->AddClicks(clicks)));
+  ASSERT_TRUE(Must(store_->RollUpClicks(kNowMinute - 60, 1000)));  // the first minute only
+  EXPECT_EQ(Must(links_.Get("counted", admin_)).total_clicks, 6);
+  EXPECT_EQ(Must(links_.Get("counted", admin_)).bot_clicks, 1);
+  LinkPatch patch;
+  patch.title = std::optional<std::string>("A title");
+  EXPECT_EQ(Must(links_.Update("counted", patch, admin_)).total_clicks, 6);
+  std::vector<Link> listed = Must(links_.List(LinkQuery{}, admin_)).links;
+  ASSERT_EQ(listed.size(), 1u);
+  EXPECT_EQ(listed[0].total_clicks, 6);
+}
+
 TEST_F(LinkServiceTest, FailedChangesPublishNothing) {
   EXPECT_TRUE(FailsWith(links_.Delete("nope", admin_), ErrorCode::kNotFound));
   EXPECT_TRUE(

@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "core/rfc3339.h"
+#include "service/click_pipeline.h"
 #include "service_test_support.h"
 
 namespace hop {
@@ -79,6 +80,42 @@ TEST_F(StatsServiceTest, WindowsAreNestedWhereverClicksFall) {
   EXPECT_LE(s.last_7d, s.last_30d);
   EXPECT_LE(s.last_30d, s.total);
   EXPECT_EQ(s.last_24h, 1 + 60 + 61 + 1440);
+}
+
+TEST_F(StatsServiceTest, EveryAnswerIsTheSameBeforeAndAfterThePipelineRollsUp) {
+  // Clicks on both sides of the last hour and day boundaries before kNow, as the pipeline counts
+  // them.
+  const int64_t hour_start =
+      FirstMinuteOfBucket(Granularity::kHour, BucketOfMinute(Granularity::kHour, kNowMinute));
+  const int64_t day_start =
+      FirstMinuteOfBucket(Granularity::kDay, BucketOfMinute(Granularity::kDay, kNowMinute));
+  ClickPipeline pipeline(*store_, clock_, 1, {});
+  int clicks = 0;
+  for (int64_t minute :
+       {day_start - 1, day_start, hour_start - 61, hour_start - 1, hour_start, kNowMinute}) {
+    for (int i = 0; i < 1 + minute % 3; ++i, ++clicks)
+      pipeline.recorder(0).Record({id_, static_cast<int32_t>(minute), false});
+  }
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+
+  auto answers = [&] {
+    std::vector<int64_t> all;
+    LinkStats s = Stats();
+    all.insert(all.end(), {s.total, s.last_24h, s.last_7d, s.last_30d});
+    for (Granularity g : {Granularity::kMinute, Granularity::kHour, Granularity::kDay}) {
+      for (const SeriesPoint& p :
+           Must(stats_.ReadSeries("hello", {.step = g, .from = {}, .to = kNow}, admin_)).points)
+        all.push_back(p.count);
+    }
+    return all;
+  };
+  const std::vector<int64_t> before = answers();
+  EXPECT_EQ(before[0], clicks);
+  clock_.Advance(std::chrono::minutes(kMinutesPerHour));  // kNow's hour has ended
+  ASSERT_TRUE(IsOk(pipeline.RollUp()));
+  clock_.Set(kNow);
+  EXPECT_EQ(answers(), before);
+  EXPECT_EQ(Must(store_->FindLink("hello")).total_clicks, clicks);  // all of them rolled up
 }
 
 TEST_F(StatsServiceTest, UnknownCodeIsNotFound) {

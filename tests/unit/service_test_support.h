@@ -74,6 +74,8 @@ class CountingStore : public Store {
   int find_calls() const { return find_calls_; }
   int claim_calls() const { return claim_calls_; }
   int key_lookups() const { return key_lookups_; }
+  int rollup_calls() const { return rollup_calls_; }
+  void set_rollups_fail(bool fail) { rollups_fail_ = fail; }
   // AddClicks succeeds `writes` more times, then fails as if the database were down; negative
   // (the default): it never fails.
   void set_click_write_budget(int writes) { click_write_budget_ = writes; }
@@ -105,6 +107,11 @@ class CountingStore : public Store {
     if (click_write_budget_ > 0) --click_write_budget_;
     return inner_.AddClicks(clicks);
   }
+  Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) override {
+    ++rollup_calls_;
+    if (rollups_fail_) return Status::Error(ErrorCode::kStoreUnavailable, "the store is down");
+    return inner_.RollUpClicks(before_minute, links_per_step);
+  }
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override {
     return inner_.ReadClickTotals(link_id, spans);
   }
@@ -134,6 +141,8 @@ class CountingStore : public Store {
   std::atomic<int> find_calls_{0};
   std::atomic<int> claim_calls_{0};
   std::atomic<int> key_lookups_{0};
+  std::atomic<int> rollup_calls_{0};
+  std::atomic<bool> rollups_fail_{false};
   std::atomic<int> click_write_budget_{-1};
 };
 

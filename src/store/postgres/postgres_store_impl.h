@@ -4,8 +4,8 @@
 //
 // Connections come from a PgConnectionPool (pg_connection_pool.h). The schema is in
 // pg_migrations.cpp. The methods are split by concern: opening and health in postgres_store.cpp,
-// links in postgres_store_links.cpp, click counts in postgres_store_clicks.cpp, API keys in
-// postgres_store_keys.cpp.
+// links in postgres_store_links.cpp, click counts in postgres_store_clicks.cpp and
+// postgres_store_rollup.cpp, API keys in postgres_store_keys.cpp.
 #pragma once
 
 #include <memory>
@@ -33,6 +33,7 @@ class PostgresStore final : public Store {
   Result<bool> ClaimVisit(int64_t link_id) override;
 
   Status AddClicks(std::span<const MinuteClicks> clicks) override;
+  Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) override;
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override;
   Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
                                                    int64_t first, int64_t last) override;

@@ -122,9 +122,42 @@ Status FillHostKeys(SqliteConnection& writer) {
   }
 }
 
+// Version 3: minute counts keyed by time first, and the rollup watermark (store/click_watermark.h).
+//
+// A click flush now writes only minute rows, and with the key (bucket, link_id) they all land at
+// the end of one B-tree instead of on a random page each; hours, days and the links' totals are
+// folded in later (RollUpClicks). The table gets a new name so that a hop older than this step,
+// still running against the file, fails to write clicks instead of counting them twice. It has no
+// foreign key: a cascading delete would need an index on link_id, that is a random write per click
+// again. The rows of a deleted link stay until pruned, and every reader ignores them (it asks for
+// an existing link, and ids are never reused: AUTOINCREMENT). The old scheme had already added
+// every minute row to its hour, day and link, so the watermark starts after the newest of them.
+constexpr const char* kVersion3 = R"sql(
+CREATE TABLE minute_clicks (
+  bucket     INTEGER NOT NULL,
+  link_id    INTEGER NOT NULL,
+  clicks     INTEGER NOT NULL,
+  bot_clicks INTEGER NOT NULL,
+  PRIMARY KEY (bucket, link_id)
+) WITHOUT ROWID;
+INSERT INTO minute_clicks (bucket, link_id, clicks, bot_clicks)
+  SELECT bucket, link_id, clicks, bot_clicks FROM clicks_minute ORDER BY bucket, link_id;
+DROP TABLE clicks_minute;
+
+CREATE TABLE click_rollup (
+  id                    INTEGER PRIMARY KEY CHECK (id = 1),
+  rolled_before_minute  INTEGER NOT NULL,
+  rolling_before_minute INTEGER NOT NULL,
+  rolling_through_link  INTEGER NOT NULL
+);
+INSERT INTO click_rollup (id, rolled_before_minute, rolling_before_minute, rolling_through_link)
+  SELECT 1, coalesce(max(bucket) + 1, 0), coalesce(max(bucket) + 1, 0), 0 FROM minute_clicks;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2, FillHostKeys},
+    {3, kVersion3},
 };
 
 Status CheckNotNewer(SqliteConnection& writer) {

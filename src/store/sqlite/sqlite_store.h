@@ -8,8 +8,8 @@
 // timeout, then fail with kStoreUnavailable.
 //
 // The schema is in sqlite_migrations.cpp. The implementation is split by concern: opening and
-// health here, links in sqlite_store_links.cpp, click counts in sqlite_store_clicks.cpp, API keys
-// in sqlite_store_keys.cpp.
+// health here, links in sqlite_store_links.cpp, click counts in sqlite_store_clicks.cpp and
+// sqlite_store_rollup.cpp, API keys in sqlite_store_keys.cpp.
 //
 // Thread-safe, as the Store contract requires.
 #pragma once
@@ -50,6 +50,7 @@ class SqliteStore final : public Store {
   Result<bool> ClaimVisit(int64_t link_id) override;
 
   Status AddClicks(std::span<const MinuteClicks> clicks) override;
+  Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) override;
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override;
   Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
                                                    int64_t first, int64_t last) override;

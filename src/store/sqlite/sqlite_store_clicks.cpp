@@ -1,22 +1,25 @@
 // SqliteStore: adding click counts, reading totals, span sums and series, and pruning old buckets.
 //
-// Clicks live in three tables of the same shape, clicks_minute, clicks_hour and clicks_day. Their
-// SQL differs only in the table name, which comes from the fixed list below, never from input.
+// Clicks live in minute_clicks, keyed (bucket, link_id), and in clicks_hour and clicks_day, keyed
+// (link_id, bucket), which hold only the minutes rolled up so far (click_watermark.h,
+// sqlite_store_rollup.cpp). The SQL of the hour and day tables differs only in the table name,
+// which comes from the fixed list below, never from input.
+#include <algorithm>
+#include <limits>
 #include <string>
 
 #include "store/click_span_sums.h"
+#include "store/sqlite/sqlite_click_rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_transaction.h"
+#include "store/unrolled_clicks.h"
 
 namespace hop {
 namespace {
 
 using Mode = SqliteTransaction::Mode;
 
-constexpr Granularity kGranularities[] = {Granularity::kMinute, Granularity::kHour,
-                                          Granularity::kDay};
-
-// The statements on one click table.
+// The statements on clicks_hour or clicks_day.
 struct ClickTableSql {
   explicit ClickTableSql(const std::string& table)
       : upsert("INSERT INTO " + table +
@@ -26,43 +29,45 @@ struct ClickTableSql {
         sum("SELECT coalesce(sum(clicks), 0) FROM " + table +
             " WHERE link_id = ? AND bucket BETWEEN ? AND ?"),
         series("SELECT bucket, clicks FROM " + table +
-               " WHERE link_id = ? AND bucket BETWEEN ? AND ? AND clicks > 0 ORDER BY bucket"),
-        prune("DELETE FROM " + table + " WHERE bucket < ?") {}
+               " WHERE link_id = ? AND bucket BETWEEN ? AND ? AND clicks > 0 ORDER BY bucket") {}
 
   const std::string upsert;
   const std::string sum;
   const std::string series;
-  const std::string prune;
 };
 
+// REQUIRES: granularity is kHour or kDay.
 const ClickTableSql& SqlOf(Granularity granularity) {
-  static const ClickTableSql minute("clicks_minute");
   static const ClickTableSql hour("clicks_hour");
   static const ClickTableSql day("clicks_day");
-  switch (granularity) {
-    case Granularity::kMinute:
-      return minute;
-    case Granularity::kHour:
-      return hour;
-    case Granularity::kDay:
-      return day;
-  }
-  return day;  // unreachable for valid enum values; -Wswitch guards new ones
+  return granularity == Granularity::kHour ? hour : day;
 }
 
-// Adds one entry to its link's totals; false when the link no longer exists.
-Result<bool> AddToLinkTotals(SqliteConnection& writer, const MinuteClicks& entry) {
+// The link may have been deleted since its clicks were counted; its clicks must not come back, so
+// the write is conditional on the link (a random read, not a write). The row is new for most
+// entries of a flush, and lands next to the others of its minute.
+Status AddToMinute(SqliteConnection& writer, const MinuteClicks& entry) {
+  Result<SqliteStatement> upsert = writer.Prepare(
+      "INSERT INTO minute_clicks (bucket, link_id, clicks, bot_clicks) "
+      "SELECT ?1, ?2, ?3, ?4 WHERE EXISTS (SELECT 1 FROM links WHERE id = ?2) "
+      "ON CONFLICT (bucket, link_id) DO UPDATE SET clicks = clicks + excluded.clicks, "
+      "bot_clicks = bot_clicks + excluded.bot_clicks");
+  if (!upsert.ok()) return upsert.status();
+  return upsert.value().Bind(entry.minute, entry.link_id, entry.humans, entry.bots).Run();
+}
+
+// A minute rolled up already: the clicks go to everything the rollup would have added them to.
+// The update of the link's totals doubles as the check that it still exists.
+Status AddLate(SqliteConnection& writer, const MinuteClicks& entry) {
   Result<SqliteStatement> update = writer.Prepare(
       "UPDATE links SET total_clicks = total_clicks + ?, bot_clicks = bot_clicks + ? WHERE id = ?");
   if (!update.ok()) return update.status();
   if (Status s = update.value().Bind(entry.humans, entry.bots, entry.link_id).Run(); !s.ok()) {
     return s;
   }
-  return writer.changes() == 1;
-}
-
-Status AddToBuckets(SqliteConnection& writer, const MinuteClicks& entry) {
-  for (Granularity granularity : kGranularities) {
+  if (writer.changes() != 1) return Status::Ok();
+  if (Status s = AddToMinute(writer, entry); !s.ok()) return s;
+  for (Granularity granularity : {Granularity::kHour, Granularity::kDay}) {
     Result<SqliteStatement> upsert = writer.Prepare(SqlOf(granularity).upsert);
     if (!upsert.ok()) return upsert.status();
     int64_t bucket = BucketOfMinute(granularity, entry.minute);
@@ -72,12 +77,53 @@ Status AddToBuckets(SqliteConnection& writer, const MinuteClicks& entry) {
   return Status::Ok();
 }
 
-Result<int64_t> SumRun(SqliteConnection& reader, int64_t link_id, const BucketRun& run) {
+// The clicks of `run` counted in its bucket rows: hour and day rows hold only minutes before
+// `folded_before`, and so, here, do minute runs; the rest is added from the unrolled rows.
+Result<int64_t> SumRolledRun(SqliteConnection& reader, int64_t link_id, const BucketRun& run,
+                             int64_t folded_before) {
+  if (run.granularity == Granularity::kMinute) {
+    Result<std::vector<MinuteClicks>> rows =
+        ReadMinuteRows(reader, link_id, run.first, std::min(run.last, folded_before - 1));
+    if (!rows.ok()) return rows.status();
+    int64_t sum = 0;
+    for (const MinuteClicks& row : rows.value()) sum += row.humans;
+    return sum;
+  }
   Result<SqliteStatement> sum = reader.Prepare(SqlOf(run.granularity).sum);
   if (!sum.ok()) return sum.status();
   Result<bool> row = sum.value().Bind(link_id, run.first, run.last).Step();
   if (!row.ok()) return row.status();
   return sum.value().Int(0);
+}
+
+Result<bool> LinkExists(SqliteConnection& reader, int64_t link_id) {
+  Result<SqliteStatement> link = reader.Prepare("SELECT 1 FROM links WHERE id = ?");
+  if (!link.ok()) return link.status();
+  return link.value().Bind(link_id).Step();
+}
+
+// The non-zero buckets of an hour or day series: the rolled-up rows plus the unrolled minutes.
+Result<std::vector<BucketCount>> ReadBucketSeries(SqliteConnection& reader, int64_t link_id,
+                                                  Granularity granularity, int64_t first,
+                                                  int64_t last) {
+  Result<SqliteStatement> series = reader.Prepare(SqlOf(granularity).series);
+  if (!series.ok()) return series.status();
+  series.value().Bind(link_id, first, last);
+  std::vector<BucketCount> rolled;
+  for (;;) {
+    Result<bool> row = series.value().Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    rolled.push_back({series.value().Int(0), series.value().Int(1)});
+  }
+  Result<ClickWatermark> watermark = ReadClickWatermark(reader);
+  if (!watermark.ok()) return watermark.status();
+  Result<std::vector<MinuteClicks>> unrolled = ReadMinuteRows(
+      reader, link_id,
+      std::max(watermark.value().FoldedBefore(link_id), FirstMinuteOfBucket(granularity, first)),
+      FirstMinuteOfBucket(granularity, last + 1) - 1);
+  if (!unrolled.ok()) return unrolled.status();
+  return AddUnrolledToSeries(rolled, unrolled.value(), granularity);
 }
 
 }  // namespace
@@ -86,15 +132,15 @@ Status SqliteStore::AddClicks(std::span<const MinuteClicks> clicks) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  Result<ClickWatermark> watermark = ReadClickWatermark(*writer);
+  if (!watermark.ok()) return watermark.status();
   for (const MinuteClicks& entry : clicks) {
     if (entry.humans == 0 && entry.bots == 0) continue;
-    // The link may have been deleted since its clicks were counted; its buckets must not come back
-    // (the foreign keys would refuse them anyway), so the update of its totals doubles as the
-    // check.
-    Result<bool> exists = AddToLinkTotals(*writer, entry);
-    if (!exists.ok()) return exists.status();
-    if (!exists.value()) continue;
-    if (Status s = AddToBuckets(*writer, entry); !s.ok()) return s;
+    if (entry.minute >= watermark.value().FoldedBefore(entry.link_id)) {
+      if (Status s = AddToMinute(*writer, entry); !s.ok()) return s;
+    } else if (Status s = AddLate(*writer, entry); !s.ok()) {
+      return s;
+    }
   }
   return transaction.Commit();
 }
@@ -104,8 +150,8 @@ Result<ClickTotals> SqliteStore::ReadClickTotals(int64_t link_id,
   Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
   if (!reader.ok()) return reader.status();
   SqliteConnection& connection = *reader.value();
-  // One snapshot for the totals and every span: a flush committing in between could otherwise make
-  // last_24h exceed last_7d, or a span exceed the total.
+  // One snapshot for the totals, the watermark and every span: a flush or a rollup committing in
+  // between could otherwise make last_24h exceed last_7d, or a span exceed the total.
   SqliteTransaction transaction(connection);
   if (Status s = transaction.Begin(Mode::kRead); !s.ok()) return s;
   ClickTotals totals;
@@ -121,10 +167,18 @@ Result<ClickTotals> SqliteStore::ReadClickTotals(int64_t link_id,
     totals.total = link.value().Int(0);
     totals.bot_total = link.value().Int(1);
   }
-  Result<std::vector<int64_t>> sums =
-      SumClickSpans(spans, [&](const BucketRun& run) { return SumRun(connection, link_id, run); });
+  Result<ClickWatermark> watermark = ReadClickWatermark(connection);
+  if (!watermark.ok()) return watermark.status();
+  const int64_t folded_before = watermark.value().FoldedBefore(link_id);
+  Result<std::vector<int64_t>> sums = SumClickSpans(spans, [&](const BucketRun& run) {
+    return SumRolledRun(connection, link_id, run, folded_before);
+  });
   if (!sums.ok()) return sums.status();
   totals.span_sums = std::move(sums).value();
+  Result<std::vector<MinuteClicks>> unrolled =
+      ReadMinuteRows(connection, link_id, folded_before, std::numeric_limits<int64_t>::max());
+  if (!unrolled.ok()) return unrolled.status();
+  AddUnrolledClicks(spans, unrolled.value(), totals);
   if (Status s = transaction.Commit(); !s.ok()) return s;
   return totals;
 }
@@ -134,31 +188,46 @@ Result<std::vector<BucketCount>> SqliteStore::ReadClickSeries(int64_t link_id,
                                                               int64_t first, int64_t last) {
   Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
   if (!reader.ok()) return reader.status();
-  Result<SqliteStatement> series = reader.value()->Prepare(SqlOf(granularity).series);
-  if (!series.ok()) return series.status();
-  series.value().Bind(link_id, first, last);
+  SqliteConnection& connection = *reader.value();
+  SqliteTransaction transaction(connection);
+  if (Status s = transaction.Begin(Mode::kRead); !s.ok()) return s;
+  // Minute rows outlive their link until they are pruned.
+  Result<bool> exists = LinkExists(connection, link_id);
+  if (!exists.ok()) return exists.status();
   std::vector<BucketCount> counts;
-  for (;;) {
-    Result<bool> row = series.value().Step();
-    if (!row.ok()) return row.status();
-    if (!row.value()) return counts;
-    counts.push_back({series.value().Int(0), series.value().Int(1)});
+  if (!exists.value()) return counts;
+  if (granularity == Granularity::kMinute) {
+    Result<std::vector<MinuteClicks>> rows = ReadMinuteRows(connection, link_id, first, last);
+    if (!rows.ok()) return rows.status();
+    for (const MinuteClicks& row : rows.value()) {
+      if (row.humans > 0) counts.push_back({row.minute, row.humans});
+    }
+  } else {
+    Result<std::vector<BucketCount>> buckets =
+        ReadBucketSeries(connection, link_id, granularity, first, last);
+    if (!buckets.ok()) return buckets.status();
+    counts = std::move(buckets).value();
   }
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  return counts;
 }
 
 // Both cutoffs are bucket numbers of their own table: `minute_before` counts minutes and
-// `hour_before` hours since the epoch. Day buckets are kept forever.
+// `hour_before` hours since the epoch. Minutes not rolled up yet are kept, since nothing else
+// counts them; old minutes are a range at the front of the (bucket, link_id) key. Day buckets are
+// kept forever.
 Status SqliteStore::PruneClickBuckets(int64_t minute_before, int64_t hour_before) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
-  const std::pair<Granularity, int64_t> cutoffs[] = {{Granularity::kMinute, minute_before},
-                                                     {Granularity::kHour, hour_before}};
-  for (const auto& [granularity, before] : cutoffs) {
-    Result<SqliteStatement> prune = writer->Prepare(SqlOf(granularity).prune);
-    if (!prune.ok()) return prune.status();
-    if (Status s = prune.value().Bind(before).Run(); !s.ok()) return s;
-  }
+  Result<SqliteStatement> minutes = writer->Prepare(
+      "DELETE FROM minute_clicks "
+      "WHERE bucket < min(?, (SELECT rolled_before_minute FROM click_rollup))");
+  if (!minutes.ok()) return minutes.status();
+  if (Status s = minutes.value().Bind(minute_before).Run(); !s.ok()) return s;
+  Result<SqliteStatement> hours = writer->Prepare("DELETE FROM clicks_hour WHERE bucket < ?");
+  if (!hours.ok()) return hours.status();
+  if (Status s = hours.value().Bind(hour_before).Run(); !s.ok()) return s;
   return transaction.Commit();
 }
 

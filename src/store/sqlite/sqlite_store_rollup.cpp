@@ -1,0 +1,143 @@
+// SqliteStore: rolling minute counts up into hours, days and the links' totals (click_watermark.h).
+//
+// A step folds the minutes of one range of link ids in a few set-based statements, whatever the
+// number of minutes or hours it spans: the link's clicks are summed per hour into a temporary table
+// once, and the hour rows, the day rows and the totals are each one upsert from it. The minutes are
+// found as the readers find them: each minute that has any clicks is one seek, followed by the
+// range of the step's link ids within it.
+#include <string>
+
+#include "store/click_watermark.h"
+#include "store/sqlite/sqlite_click_rows.h"
+#include "store/sqlite/sqlite_store.h"
+#include "store/sqlite/sqlite_transaction.h"
+
+namespace hop {
+namespace {
+
+// SQL's integer division truncates toward zero; a bucket before the epoch must round down, as
+// BucketOfMinute does.
+#define HOP_FLOOR_DIV(x, n) "((" x " - ((" x " % " n ") + " n ") % " n ") / " n ")"
+
+// The step's clicks per link and hour. Only the writer connection uses it, inside a step's
+// transaction, which leaves it empty.
+constexpr char kCreateStepTable[] =
+    "CREATE TEMP TABLE IF NOT EXISTS click_rollup_step ("
+    "link_id INTEGER NOT NULL, hour INTEGER NOT NULL, clicks INTEGER NOT NULL, "
+    "bot_clicks INTEGER NOT NULL, PRIMARY KEY (link_id, hour)) WITHOUT ROWID";
+
+constexpr char kSumStep[] = R"sql(
+WITH RECURSIVE present (minute) AS (
+  SELECT min(bucket) FROM minute_clicks WHERE bucket >= ?1 AND bucket < ?2
+  UNION ALL
+  SELECT (SELECT min(bucket) FROM minute_clicks WHERE bucket > present.minute AND bucket < ?2)
+  FROM present WHERE present.minute IS NOT NULL
+)
+INSERT INTO temp.click_rollup_step (link_id, hour, clicks, bot_clicks)
+SELECT m.link_id, )sql" HOP_FLOOR_DIV("m.bucket",
+                                      "60") R"sql( AS hour, sum(m.clicks), sum(m.bot_clicks)
+FROM present JOIN minute_clicks AS m
+  ON m.bucket = present.minute AND m.link_id > ?3 AND m.link_id <= ?4
+GROUP BY m.link_id, hour
+)sql";
+
+// The minute rows of deleted links are left to pruning, and their hour and day rows are gone.
+constexpr char kDropDeletedLinks[] =
+    "DELETE FROM temp.click_rollup_step "
+    "WHERE NOT EXISTS (SELECT 1 FROM links WHERE links.id = click_rollup_step.link_id)";
+
+constexpr char kAddToHours[] = R"sql(
+INSERT INTO clicks_hour (link_id, bucket, clicks, bot_clicks)
+SELECT link_id, hour, clicks, bot_clicks FROM temp.click_rollup_step WHERE true
+ON CONFLICT (link_id, bucket) DO UPDATE
+SET clicks = clicks + excluded.clicks, bot_clicks = bot_clicks + excluded.bot_clicks
+)sql";
+
+constexpr char kAddToDays[] = R"sql(
+INSERT INTO clicks_day (link_id, bucket, clicks, bot_clicks)
+SELECT link_id, )sql" HOP_FLOOR_DIV("hour", "24") R"sql( AS day, sum(clicks), sum(bot_clicks)
+FROM temp.click_rollup_step WHERE true GROUP BY link_id, day
+ON CONFLICT (link_id, bucket) DO UPDATE
+SET clicks = clicks + excluded.clicks, bot_clicks = bot_clicks + excluded.bot_clicks
+)sql";
+
+// Only the two totals change: every other column of the link stays as it is.
+constexpr char kAddToTotals[] = R"sql(
+UPDATE links SET total_clicks = total_clicks + step.humans, bot_clicks = bot_clicks + step.bots
+FROM (SELECT link_id, sum(clicks) AS humans, sum(bot_clicks) AS bots
+      FROM temp.click_rollup_step GROUP BY link_id) AS step
+WHERE links.id = step.link_id
+)sql";
+
+Status RunPrepared(SqliteConnection& writer, const char* sql) {
+  Result<SqliteStatement> statement = writer.Prepare(sql);
+  return statement.ok() ? statement.value().Run() : statement.status();
+}
+
+Status FoldStep(SqliteConnection& writer, const RollUpStep& step) {
+  if (Status s = writer.Execute(kCreateStepTable); !s.ok()) return s;
+  Result<SqliteStatement> sum = writer.Prepare(kSumStep);
+  if (!sum.ok()) return sum.status();
+  Status summed = sum.value()
+                      .Bind(step.first_minute, step.end_minute, step.after_link, step.through_link)
+                      .Run();
+  if (!summed.ok()) return summed;
+  for (const char* sql : {kDropDeletedLinks, kAddToHours, kAddToDays, kAddToTotals,
+                          "DELETE FROM temp.click_rollup_step"}) {
+    if (Status s = RunPrepared(writer, sql); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+Result<bool> AnyMinuteIn(SqliteConnection& writer, int64_t first, int64_t end) {
+  Result<SqliteStatement> any =
+      writer.Prepare("SELECT 1 FROM minute_clicks WHERE bucket >= ? AND bucket < ? LIMIT 1");
+  if (!any.ok()) return any.status();
+  return any.value().Bind(first, end).Step();
+}
+
+Result<int64_t> NewestLinkId(SqliteConnection& writer) {
+  Result<SqliteStatement> newest = writer.Prepare("SELECT coalesce(max(id), 0) FROM links");
+  if (!newest.ok()) return newest.status();
+  Result<bool> row = newest.value().Step();
+  if (!row.ok()) return row.status();
+  return newest.value().Int(0);
+}
+
+Status StoreWatermark(SqliteConnection& writer, const ClickWatermark& watermark) {
+  Result<SqliteStatement> update = writer.Prepare(
+      "UPDATE click_rollup SET rolled_before_minute = ?, rolling_before_minute = ?, "
+      "rolling_through_link = ?");
+  if (!update.ok()) return update.status();
+  return update.value()
+      .Bind(watermark.rolled_before, watermark.rolling_before, watermark.rolling_through_link)
+      .Run();
+}
+
+}  // namespace
+
+// One step per call, in the write transaction that also reads and moves the watermark: a flush
+// runs entirely before or after it, and so sees where each link stands.
+Result<bool> SqliteStore::RollUpClicks(int64_t before_minute, int64_t links_per_step) {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  SqliteTransaction transaction(*writer);
+  if (Status s = transaction.Begin(SqliteTransaction::Mode::kWrite); !s.ok()) return s;
+  Result<ClickWatermark> watermark = ReadClickWatermark(*writer);
+  if (!watermark.ok()) return watermark.status();
+  std::optional<int64_t> pass_end = RollUpPassEnd(watermark.value(), before_minute);
+  if (!pass_end) return true;
+  Result<bool> has_minutes = AnyMinuteIn(*writer, watermark.value().rolled_before, *pass_end);
+  if (!has_minutes.ok()) return has_minutes.status();
+  Result<int64_t> newest_link = NewestLinkId(*writer);
+  if (!newest_link.ok()) return newest_link.status();
+  const RollUpStep step = NextRollUpStep(watermark.value(), *pass_end, links_per_step,
+                                         newest_link.value(), has_minutes.value());
+  if (has_minutes.value()) {
+    if (Status s = FoldStep(*writer, step); !s.ok()) return s;
+  }
+  if (Status s = StoreWatermark(*writer, step.next); !s.ok()) return s;
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  return step.next.rolled_before >= before_minute;
+}
+
+}  // namespace hop
