@@ -30,6 +30,13 @@
 
 namespace hop {
 
+// A link for CreateLinks to insert: its code (a generated one or an alias) and its fields
+// (REQUIRES: validated, the URL normalized).
+struct NewLink {
+  std::string code;
+  LinkFields fields;
+};
+
 // A page request for ListLinks: newest first, keyset pagination on the link id.
 struct LinkQuery {
   int limit = 50;                       // REQUIRES: 1..1000
@@ -93,10 +100,23 @@ class Store {
   // Ok when the database answers a trivial query now.
   virtual Status Ping() = 0;
 
-  // Inserts a link with created_at = updated_at = `now` and returns it with its id.
-  // kAliasTaken when a link with `code` exists.
-  virtual Result<Link> CreateLink(std::string_view code, const LinkFields& fields,
-                                  TimePoint now) = 0;
+  // Inserts `links` in one transaction, each with created_at = updated_at = `now`, and returns one
+  // result per link, in the order of `links`: the link with its id, or kAliasTaken for one whose
+  // code exists, stored before or earlier in `links` (that one alone is not inserted). Any other
+  // failure fails the whole call (kStoreUnavailable, kInternal) and commits none of them. An empty
+  // `links` touches nothing. The links are taken by value so that their fields move into the
+  // results instead of being copied.
+  virtual Result<std::vector<Result<Link>>> CreateLinks(std::vector<NewLink> links,
+                                                        TimePoint now) = 0;
+
+  // CreateLinks of one link: the link, or kAliasTaken when a link with `code` exists.
+  Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) {
+    std::vector<NewLink> links;
+    links.push_back({std::string(code), fields});
+    Result<std::vector<Result<Link>>> created = CreateLinks(std::move(links), now);
+    if (!created.ok()) return created.status();
+    return std::move(created.value().front());
+  }
 
   // kNotFound when no link has `code`.
   virtual Result<Link> FindLink(std::string_view code) = 0;

@@ -80,8 +80,9 @@ class CountingStore : public Store {
 
   Status Migrate() override { return inner_.Migrate(); }
   Status Ping() override { return inner_.Ping(); }
-  Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) override {
-    return inner_.CreateLink(code, fields, now);
+  Result<std::vector<Result<Link>>> CreateLinks(std::vector<NewLink> links,
+                                                TimePoint now) override {
+    return inner_.CreateLinks(std::move(links), now);
   }
   Result<Link> FindLink(std::string_view code) override {
     ++find_calls_;

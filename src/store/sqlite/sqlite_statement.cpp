@@ -16,10 +16,15 @@ SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
 }
 
 SqliteStatement::~SqliteStatement() {
-  if (stmt_ == nullptr) return;
   // Reset releases the statement's read snapshot; without it a cached SELECT would pin the WAL.
+  if (stmt_ != nullptr) Reset();
+}
+
+void SqliteStatement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  bind_error_ = 0;
+  last_error_ = 0;
 }
 
 void SqliteStatement::Check(int rc) {

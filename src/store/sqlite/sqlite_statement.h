@@ -43,6 +43,9 @@ class SqliteStatement {
   Result<bool> Step();
   // Steps to completion, for statements that return no rows.
   Status Run();
+  // Makes the statement ready to be bound and run again, so that one prepared statement serves
+  // every row of a batch.
+  void Reset();
   // The extended result code of the last failed Step or Run, to tell constraint violations apart.
   int last_error() const { return last_error_; }
 

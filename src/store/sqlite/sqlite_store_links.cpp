@@ -1,7 +1,5 @@
 // SqliteStore: creating, reading, changing, listing, deleting and disabling links, and claiming
 // visits.
-#include <sqlite3.h>
-
 #include <limits>
 
 #include "store/host_key.h"
@@ -32,25 +30,30 @@ std::optional<int64_t> ToMillis(const std::optional<TimePoint>& t) {
   return ToUnixMillis(*t);
 }
 
-// Inserts a new link's row; kAliasTaken when its code exists (code is the only UNIQUE key).
-Result<int64_t> InsertLink(SqliteConnection& writer, std::string_view code,
-                           const LinkFields& fields, TimePoint now) {
-  Result<SqliteStatement> insert = writer.Prepare(
-      "INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, max_visits, "
-      "redirect_status, forward_query, owner_key_id, host_key) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.status();
-  SqliteStatement& stmt = insert.value();
-  stmt.Bind(code, fields.url, fields.title, EncodeTags(fields.tags), ToUnixMillis(now),
-            ToUnixMillis(now), ToMillis(fields.expires_at), fields.max_visits,
-            int64_t{fields.redirect_status}, int64_t{fields.forward_query}, fields.owner_key_id,
-            HostKeyOfUrl(fields.url));
-  if (Status s = stmt.Run(); !s.ok()) {
-    if (stmt.last_error() != SQLITE_CONSTRAINT_UNIQUE) return s;
-    return Status::Error(ErrorCode::kAliasTaken,
-                         "the alias \"" + std::string(code) + "\" is already taken");
-  }
-  return writer.last_insert_id();
+Status AliasTaken(std::string_view code) {
+  return Status::Error(ErrorCode::kAliasTaken,
+                       "the alias \"" + std::string(code) + "\" is already taken");
+}
+
+// A conflict on code, the only UNIQUE key, inserts nothing rather than failing the transaction.
+constexpr std::string_view kInsertLink =
+    "INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, max_visits, "
+    "redirect_status, forward_query, owner_key_id, host_key) "
+    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (code) DO NOTHING";
+
+// Inserts a new link's row with `insert` (kInsertLink, reset), unless its code exists. Returns the
+// new row's id, or nullopt when the code was taken.
+Result<std::optional<int64_t>> InsertLink(SqliteConnection& writer, SqliteStatement& insert,
+                                          const NewLink& link, int64_t now) {
+  const LinkFields& fields = link.fields;
+  insert.Bind(link.code, fields.url, fields.title, EncodeTags(fields.tags), now, now,
+              ToMillis(fields.expires_at), fields.max_visits, int64_t{fields.redirect_status},
+              int64_t{fields.forward_query}, fields.owner_key_id, HostKeyOfUrl(fields.url));
+  Status inserted = insert.Run();
+  insert.Reset();
+  if (!inserted.ok()) return inserted;
+  if (writer.changes() == 0) return std::optional<int64_t>();
+  return std::optional(writer.last_insert_id());
 }
 
 // Writes back every column a patch can change.
@@ -89,22 +92,41 @@ Result<LinkPage> ReadPage(SqliteStatement& stmt, int limit) {
 
 }  // namespace
 
-Result<Link> SqliteStore::CreateLink(std::string_view code, const LinkFields& fields,
-                                     TimePoint now) {
+Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::vector<NewLink> links,
+                                                           TimePoint now) {
+  std::vector<Result<Link>> results;
+  if (links.empty()) return results;
+  results.reserve(links.size());
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
-  Result<int64_t> id = InsertLink(*writer, code, fields, now);
-  if (!id.ok()) return id.status();
-  if (Status s = InsertLinkTags(*writer, id.value(), fields.tags); !s.ok()) return s;
+  Result<SqliteStatement> insert = writer->Prepare(kInsertLink);
+  if (!insert.ok()) return insert.status();
+  std::vector<std::optional<int64_t>> ids;  // none for a code that was taken
+  ids.reserve(links.size());
+  for (const NewLink& link : links) {
+    Result<std::optional<int64_t>> id =
+        InsertLink(*writer, insert.value(), link, ToUnixMillis(now));
+    if (!id.ok()) return id.status();
+    ids.push_back(id.value());
+    if (!id.value()) continue;
+    if (Status s = InsertLinkTags(*writer, *id.value(), link.fields.tags); !s.ok()) return s;
+  }
   if (Status s = transaction.Commit(); !s.ok()) return s;
-  Link link;
-  link.id = id.value();
-  link.code = std::string(code);
-  link.fields = fields;
-  link.created_at = now;
-  link.updated_at = now;
-  return link;
+  for (size_t i = 0; i < links.size(); ++i) {
+    if (!ids[i]) {
+      results.emplace_back(AliasTaken(links[i].code));
+      continue;
+    }
+    Link link;
+    link.id = *ids[i];
+    link.code = std::move(links[i].code);
+    link.fields = std::move(links[i].fields);
+    link.created_at = now;
+    link.updated_at = now;
+    results.emplace_back(std::move(link));
+  }
+  return results;
 }
 
 Result<Link> SqliteStore::FindLink(std::string_view code) {
