@@ -104,16 +104,14 @@ class Store {
   // result per link, in the order of `links`: the link with its id, or kAliasTaken for one whose
   // code exists, stored before or earlier in `links` (that one alone is not inserted). Any other
   // failure fails the whole call (kStoreUnavailable, kInternal) and commits none of them. An empty
-  // `links` touches nothing. The links are taken by value so that their fields move into the
-  // results instead of being copied.
-  virtual Result<std::vector<Result<Link>>> CreateLinks(std::vector<NewLink> links,
+  // `links` touches nothing.
+  virtual Result<std::vector<Result<Link>>> CreateLinks(std::span<const NewLink> links,
                                                         TimePoint now) = 0;
 
   // CreateLinks of one link: the link, or kAliasTaken when a link with `code` exists.
   Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) {
-    std::vector<NewLink> links;
-    links.push_back({std::string(code), fields});
-    Result<std::vector<Result<Link>>> created = CreateLinks(std::move(links), now);
+    const NewLink link{std::string(code), fields};
+    Result<std::vector<Result<Link>>> created = CreateLinks({&link, 1}, now);
     if (!created.ok()) return created.status();
     return std::move(created.value().front());
   }

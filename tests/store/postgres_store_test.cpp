@@ -515,12 +515,11 @@ TEST_F(PostgresStoreTest, FeedReportsEveryLinkABatchCreatedAndNoneItRefused) {
   std::unique_ptr<LinkChangeFeed> feed = Watch(*watched, log);
   ASSERT_TRUE(log.WaitForAllChanged(1, std::chrono::seconds(5)));
 
-  std::vector<Result<Link>> results =
-      Must(writer->CreateLinks({{"first", UrlFields("https://example.com/1")},
-                                {"old", UrlFields("https://example.com/2")},
-                                {"second", UrlFields("https://example.com/3")},
-                                {"first", UrlFields("https://example.com/4")}},
-                               kNow));
+  const std::vector<NewLink> batch = {{"first", UrlFields("https://example.com/1")},
+                                      {"old", UrlFields("https://example.com/2")},
+                                      {"second", UrlFields("https://example.com/3")},
+                                      {"first", UrlFields("https://example.com/4")}};
+  std::vector<Result<Link>> results = Must(writer->CreateLinks(batch, kNow));
   ASSERT_TRUE(IsOk(results[0]) && IsOk(results[2]));
   std::vector<std::string> codes = log.WaitForCodes(2, kReportDeadline);
   std::sort(codes.begin(), codes.end());

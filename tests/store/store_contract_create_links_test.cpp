@@ -54,11 +54,11 @@ TEST_P(StoreContract, CreateLinksReturnsEachLinkWithItsIdInOrder) {
 
 TEST_P(StoreContract, CreateLinksRefusesTakenCodesOneByOneIncludingRepeatsWithinTheBatch) {
   Must(store().CreateLink("taken", UrlFields("https://example.com/first"), kNow));
-  std::vector<Result<Link>> results = Must(store().CreateLinks(
-      {New("fresh", "https://example.com/fresh"), New("taken", "https://example.com/again"),
-       New("twice", "https://example.com/twice-1"), New("twice", "https://example.com/twice-2"),
-       New("after", "https://example.com/after")},
-      kNow));
+  const std::vector<NewLink> batch = {
+      New("fresh", "https://example.com/fresh"), New("taken", "https://example.com/again"),
+      New("twice", "https://example.com/twice-1"), New("twice", "https://example.com/twice-2"),
+      New("after", "https://example.com/after")};
+  std::vector<Result<Link>> results = Must(store().CreateLinks(batch, kNow));
   ASSERT_EQ(results.size(), 5u);
   EXPECT_TRUE(IsOk(results[0]));
   EXPECT_TRUE(FailsWith(results[1], ErrorCode::kAliasTaken));
@@ -82,8 +82,8 @@ TEST_P(StoreContract, CreateLinksKeepsEveryFieldTagsAndOwner) {
   full.redirect_status = 308;
   full.forward_query = true;
   full.owner_key_id = alice;
-  std::vector<Result<Link>> results =
-      Must(store().CreateLinks({{"full", full}, New("bare", "https://example.com/bare")}, kNow));
+  const std::vector<NewLink> batch = {{"full", full}, New("bare", "https://example.com/bare")};
+  std::vector<Result<Link>> results = Must(store().CreateLinks(batch, kNow));
   ASSERT_TRUE(IsOk(results[0]));
   ASSERT_TRUE(IsOk(results[1]));
   for (const Link& link : {results[0].value(), Must(store().FindLink("full"))}) {
@@ -112,7 +112,7 @@ TEST_P(StoreContract, CreateLinksKeepsEveryFieldTagsAndOwner) {
 }
 
 TEST_P(StoreContract, CreateLinksOfNothingIsOkAndEmpty) {
-  EXPECT_TRUE(Must(store().CreateLinks({}, kNow)).empty());
+  EXPECT_TRUE(Must(store().CreateLinks(std::span<const NewLink>(), kNow)).empty());
 }
 
 TEST_P(StoreContract, CreateLinksTakesAThousandAtOnce) {

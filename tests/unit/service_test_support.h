@@ -80,9 +80,9 @@ class CountingStore : public Store {
 
   Status Migrate() override { return inner_.Migrate(); }
   Status Ping() override { return inner_.Ping(); }
-  Result<std::vector<Result<Link>>> CreateLinks(std::vector<NewLink> links,
+  Result<std::vector<Result<Link>>> CreateLinks(std::span<const NewLink> links,
                                                 TimePoint now) override {
-    return inner_.CreateLinks(std::move(links), now);
+    return inner_.CreateLinks(links, now);
   }
   Result<Link> FindLink(std::string_view code) override {
     ++find_calls_;

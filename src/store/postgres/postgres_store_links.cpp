@@ -189,7 +189,7 @@ Result<Link> OneLink(Result<PgResult> rows, std::string_view code) {
 }
 
 // The parameters of kInsertLinks: `links` column by column.
-PgParams InsertLinksParams(const std::vector<NewLink>& links, TimePoint now) {
+PgParams InsertLinksParams(std::span<const NewLink> links, TimePoint now) {
   std::vector<std::optional<std::string_view>> codes, urls, titles, tags;
   std::vector<std::optional<int64_t>> expires_at, max_visits, owners;
   std::vector<int32_t> redirect_statuses;
@@ -224,7 +224,7 @@ PgParams InsertLinksParams(const std::vector<NewLink>& links, TimePoint now) {
 
 }  // namespace
 
-Result<std::vector<Result<Link>>> PostgresStore::CreateLinks(std::vector<NewLink> links,
+Result<std::vector<Result<Link>>> PostgresStore::CreateLinks(std::span<const NewLink> links,
                                                              TimePoint now) {
   std::vector<Result<Link>> results;
   if (links.empty()) return results;
@@ -236,7 +236,7 @@ Result<std::vector<Result<Link>>> PostgresStore::CreateLinks(std::vector<NewLink
   for (int row = 0; row < rows.value().rows(); ++row)
     stored.emplace(rows.value().Text(row, 0), rows.value().Int64(row, 1));
   results.reserve(links.size());
-  for (NewLink& new_link : links) {
+  for (const NewLink& new_link : links) {
     auto it = stored.find(new_link.code);
     if (it == stored.end()) {
       results.emplace_back(AliasTaken(new_link.code));
@@ -244,8 +244,8 @@ Result<std::vector<Result<Link>>> PostgresStore::CreateLinks(std::vector<NewLink
     }
     Link link;
     link.id = it->second;
-    link.code = std::move(new_link.code);
-    link.fields = std::move(new_link.fields);
+    link.code = new_link.code;
+    link.fields = new_link.fields;
     link.created_at = now;
     link.updated_at = now;
     results.emplace_back(std::move(link));

@@ -92,7 +92,7 @@ Result<LinkPage> ReadPage(SqliteStatement& stmt, int limit) {
 
 }  // namespace
 
-Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::vector<NewLink> links,
+Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::span<const NewLink> links,
                                                            TimePoint now) {
   std::vector<Result<Link>> results;
   if (links.empty()) return results;
@@ -120,8 +120,8 @@ Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::vector<NewLink> 
     }
     Link link;
     link.id = *ids[i];
-    link.code = std::move(links[i].code);
-    link.fields = std::move(links[i].fields);
+    link.code = links[i].code;
+    link.fields = links[i].fields;
     link.created_at = now;
     link.updated_at = now;
     results.emplace_back(std::move(link));
