@@ -1,5 +1,7 @@
 #include "http/session.h"
 
+#include <boost/asio/dispatch.hpp>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 #include <boost/beast/core/read_size.hpp>
@@ -180,7 +182,20 @@ void Session::Answer() {
   const ClientAddress client = Client();
   Request request = ToRequest(parser_->release());
   request.client = client;
-  WriteResponse(worker_.router().Handle(request), keep_alive);
+  // A create is answered after its commit, from the committing thread: the answer is carried back
+  // to this session's thread before anything touches the socket. Meanwhile no deadline runs (the
+  // wait is the server's, not the client's), nothing more is read, so pipelined requests are
+  // answered in order, and the session is not idle, so a graceful shutdown waits for the answer;
+  // the work guard keeps the worker's loop from running dry until then.
+  SetDeadline(Clock::time_point::max());
+  worker_.router().Handle(
+      request, [self = shared_from_this(), keep_alive,
+                work = asio::make_work_guard(socket_.get_executor())](Response response) {
+        asio::dispatch(self->socket_.get_executor(),
+                       [self, keep_alive, response = std::move(response)]() mutable {
+                         self->WriteResponse(std::move(response), keep_alive);
+                       });
+      });
 }
 
 // The TCP peer, or the client a trusted proxy names. Off the hot path: a redirect only asks when

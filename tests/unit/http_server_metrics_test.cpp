@@ -116,7 +116,7 @@ TEST_F(ServerMetricsTest, ReportsTheClickPipelineAndTheStore) {
 class RouterMetricsTest : public ServerMetricsTest {
  protected:
   Response Send(std::string method) {
-    return router_.Handle(
+    return router_.HandleAndWait(
         Request{.method = std::move(method), .target = "/metrics", .headers = {}, .body = {}});
   }
   LinkEvents events_;

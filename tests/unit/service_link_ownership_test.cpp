@@ -36,7 +36,7 @@ class LinkOwnershipTest : public ::testing::Test {
 };
 
 TEST_F(LinkOwnershipTest, ALinkBelongsToTheKeyThatCreatedIt) {
-  Link link = Must(links_.Create(Create("https://example.com/", "mine"), alice_));
+  Link link = Must(CreateAndWait(links_, Create("https://example.com/", "mine"), alice_));
   EXPECT_EQ(link.fields.owner_key_id, alice_.key_id);
   EXPECT_TRUE(IsOk(links_.Get("mine", alice_)));
   EXPECT_TRUE(IsOk(links_.Get("mine", admin_)));
@@ -44,7 +44,7 @@ TEST_F(LinkOwnershipTest, ALinkBelongsToTheKeyThatCreatedIt) {
 }
 
 TEST_F(LinkOwnershipTest, AnotherKeyCanNeitherChangeNorDeleteNorReadStats) {
-  Must(links_.Create(Create("https://example.com/", "mine"), alice_));
+  Must(CreateAndWait(links_, Create("https://example.com/", "mine"), alice_));
   LinkPatch patch;
   patch.title = std::optional<std::string>("stolen");
   EXPECT_TRUE(FailsWith(links_.Update("mine", patch, bob_), ErrorCode::kNotFound));
@@ -58,7 +58,8 @@ TEST_F(LinkOwnershipTest, AnotherKeyCanNeitherChangeNorDeleteNorReadStats) {
 }
 
 TEST_F(LinkOwnershipTest, AnonymousLinksHaveNoOwnerAndAnonymousCallersReadNothing) {
-  Link link = Must(links_.Create(Create("https://example.com/", "anon"), Principal::Anonymous()));
+  Link link =
+      Must(CreateAndWait(links_, Create("https://example.com/", "anon"), Principal::Anonymous()));
   EXPECT_FALSE(link.fields.owner_key_id.has_value());
   EXPECT_TRUE(FailsWith(links_.Get("anon", Principal::Anonymous()), ErrorCode::kUnauthorized));
   EXPECT_TRUE(FailsWith(links_.Get("anon", alice_), ErrorCode::kNotFound));
@@ -66,14 +67,14 @@ TEST_F(LinkOwnershipTest, AnonymousLinksHaveNoOwnerAndAnonymousCallersReadNothin
 }
 
 TEST_F(LinkOwnershipTest, ReplacingTheBlockListDisablesExistingLinksAndForgetsThemEverywhere) {
-  Must(links_.Create(Create("https://www.evil.example/x", "bad"), alice_));
-  Must(links_.Create(Create("https://good.example/", "good"), alice_));
+  Must(CreateAndWait(links_, Create("https://www.evil.example/x", "bad"), alice_));
+  Must(CreateAndWait(links_, Create("https://good.example/", "good"), alice_));
   published_.clear();
   EXPECT_EQ(Must(links_.SetBlockedHosts({"evil.example"})), 1u);
   EXPECT_TRUE(Must(links_.Get("bad", alice_)).disabled);
   EXPECT_FALSE(Must(links_.Get("good", alice_)).disabled);
   EXPECT_EQ(published_, std::vector<std::string>{"bad"});
-  EXPECT_TRUE(FailsWith(links_.Create(Create("https://evil.example/", "again"), alice_),
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Create("https://evil.example/", "again"), alice_),
                         ErrorCode::kBlockedUrl));
   LinkPatch to_evil;
   to_evil.url = "https://mail.evil.example/";
@@ -81,7 +82,7 @@ TEST_F(LinkOwnershipTest, ReplacingTheBlockListDisablesExistingLinksAndForgetsTh
 }
 
 TEST_F(LinkOwnershipTest, ALinkDisabledByTheBlockListCannotBeEnabledWhileItsHostIsBlocked) {
-  Must(links_.Create(Create("https://evil.example/", "bad"), alice_));
+  Must(CreateAndWait(links_, Create("https://evil.example/", "bad"), alice_));
   Must(links_.SetBlockedHosts({"evil.example"}));
   LinkPatch enable;
   enable.disabled = false;
@@ -93,7 +94,7 @@ TEST_F(LinkOwnershipTest, ALinkDisabledByTheBlockListCannotBeEnabledWhileItsHost
 }
 
 TEST_F(LinkOwnershipTest, UnblockingLeavesDisabledLinksForTheirOwnersToEnable) {
-  Must(links_.Create(Create("https://evil.example/", "bad"), alice_));
+  Must(CreateAndWait(links_, Create("https://evil.example/", "bad"), alice_));
   Must(links_.SetBlockedHosts({"evil.example"}));
   Must(links_.SetBlockedHosts({}));
   EXPECT_TRUE(Must(links_.Get("bad", alice_)).disabled);

@@ -33,7 +33,7 @@ class LinkServiceTest : public ::testing::Test {
 };
 
 TEST_F(LinkServiceTest, CreateNormalizesTheUrlAndGeneratesASevenCharacterCode) {
-  Link link = Must(links_.Create(Request("HTTPS://Example.COM:443/Path"), admin_));
+  Link link = Must(CreateAndWait(links_, Request("HTTPS://Example.COM:443/Path"), admin_));
   EXPECT_EQ(link.fields.url, "https://example.com/Path");
   EXPECT_EQ(link.code.size(), kShortCodeLength);
   EXPECT_TRUE(LooksLikeLinkCode(link.code));
@@ -41,14 +41,14 @@ TEST_F(LinkServiceTest, CreateNormalizesTheUrlAndGeneratesASevenCharacterCode) {
 }
 
 TEST_F(LinkServiceTest, EveryCreatePublishesItsCodeSoCachedMissesAreForgotten) {
-  Link link = Must(links_.Create(Request("https://example.com/", "my-alias"), admin_));
+  Link link = Must(CreateAndWait(links_, Request("https://example.com/", "my-alias"), admin_));
   ASSERT_EQ(published_.size(), 1u);
   EXPECT_EQ(published_[0], "my-alias");
   EXPECT_EQ(link.code, "my-alias");
 }
 
 TEST_F(LinkServiceTest, UpdateAndDeletePublishTheCode) {
-  Must(links_.Create(Request("https://example.com/", "abc"), admin_));
+  Must(CreateAndWait(links_, Request("https://example.com/", "abc"), admin_));
   LinkPatch patch;
   patch.title = std::optional<std::string>("A title");
   Must(links_.Update("abc", patch, admin_));
@@ -58,41 +58,41 @@ TEST_F(LinkServiceTest, UpdateAndDeletePublishTheCode) {
 
 TEST_F(LinkServiceTest, FailedChangesPublishNothing) {
   EXPECT_TRUE(FailsWith(links_.Delete("nope", admin_), ErrorCode::kNotFound));
-  EXPECT_TRUE(
-      FailsWith(links_.Create(Request("ftp://example.com/"), admin_), ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Request("ftp://example.com/"), admin_),
+                        ErrorCode::kInvalidUrl));
   EXPECT_TRUE(published_.empty());
 }
 
 TEST_F(LinkServiceTest, TakenAliasIsRefused) {
-  Must(links_.Create(Request("https://example.com/", "abc"), admin_));
-  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.org/", "abc"), admin_),
+  Must(CreateAndWait(links_, Request("https://example.com/", "abc"), admin_));
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Request("https://example.org/", "abc"), admin_),
                         ErrorCode::kAliasTaken));
 }
 
 TEST_F(LinkServiceTest, AliasRulesApply) {
-  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.com/", "a"), admin_),
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Request("https://example.com/", "a"), admin_),
                         ErrorCode::kInvalidAlias));
-  EXPECT_TRUE(FailsWith(links_.Create(Request("https://example.com/", "healthz"), admin_),
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Request("https://example.com/", "healthz"), admin_),
                         ErrorCode::kReservedAlias));
 }
 
 TEST_F(LinkServiceTest, TargetsOnOwnHostAndBlockedHostsAreRefused) {
-  EXPECT_TRUE(
-      FailsWith(links_.Create(Request("https://sho.rt/abc"), admin_), ErrorCode::kInvalidUrl));
-  EXPECT_TRUE(FailsWith(links_.Create(Request("https://www.evil.example/"), admin_),
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Request("https://sho.rt/abc"), admin_),
+                        ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Request("https://www.evil.example/"), admin_),
                         ErrorCode::kBlockedUrl));
 }
 
 TEST_F(LinkServiceTest, ExpiryMustBeInTheFuture) {
   CreateLinkRequest request = Request("https://example.com/");
   request.fields.expires_at = kNow;
-  EXPECT_TRUE(FailsWith(links_.Create(request, admin_), ErrorCode::kInvalidRequest));
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, request, admin_), ErrorCode::kInvalidRequest));
   request.fields.expires_at = kNow + Millis(1000);
-  EXPECT_TRUE(IsOk(links_.Create(request, admin_)));
+  EXPECT_TRUE(IsOk(CreateAndWait(links_, request, admin_)));
 }
 
 TEST_F(LinkServiceTest, UpdateNormalizesANewUrlAndRefusesABadOne) {
-  Must(links_.Create(Request("https://example.com/", "abc"), admin_));
+  Must(CreateAndWait(links_, Request("https://example.com/", "abc"), admin_));
   LinkPatch good;
   good.url = "HTTP://Example.ORG:80/x";
   EXPECT_EQ(Must(links_.Update("abc", good, admin_)).fields.url, "http://example.org/x");

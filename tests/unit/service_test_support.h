@@ -1,5 +1,6 @@
-// Helpers for the service and HTTP unit tests: a real SQLite store in a temp directory, and a store
-// wrapper that counts the reads the redirect path and authentication make.
+// Helpers for the service and HTTP unit tests: a real SQLite store in a temp directory, a store
+// wrapper that counts the reads the redirect path and authentication make, and a create that
+// waits for its commit.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -7,11 +8,13 @@
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 
 #include "../store/store_test_support.h"
 #include "core/api_key.h"
+#include "service/link_service.h"
 #include "service/principal.h"
 #include "service/rate_limits.h"
 #include "store/store.h"
@@ -38,6 +41,19 @@ class TempSqliteStore {
   std::string dir_;
   std::unique_ptr<Store> store_;
 };
+
+// LinkService::Create of one request, waiting for its result.
+inline Result<Link> CreateAndWait(LinkService& links, CreateLinkRequest request,
+                                  const Principal& caller) {
+  std::promise<Result<Link>> result;
+  std::future<Result<Link>> created = result.get_future();
+  std::vector<Result<CreateLinkRequest>> requests;
+  requests.push_back(std::move(request));
+  links.Create(std::move(requests), caller, [&result](std::vector<Result<Link>> links) {
+    result.set_value(std::move(links.front()));
+  });
+  return created.get();
+}
 
 // Rate limits that never refuse, for tests about something else.
 inline const RateLimitOptions kNoRateLimits{.api = {}, .create = {}, .scan = {}};
