@@ -1,6 +1,5 @@
 #include "http/session.h"
 
-#include <boost/asio/dispatch.hpp>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
@@ -191,10 +190,9 @@ void Session::Answer() {
   worker_.router().Handle(
       request, [self = shared_from_this(), keep_alive,
                 work = asio::make_work_guard(socket_.get_executor())](Response response) {
-        asio::dispatch(self->socket_.get_executor(),
-                       [self, keep_alive, response = std::move(response)]() mutable {
-                         self->WriteResponse(std::move(response), keep_alive);
-                       });
+        self->worker_.Send([self, keep_alive, work, response = std::move(response)]() mutable {
+          self->WriteResponse(std::move(response), keep_alive);
+        });
       });
 }
 

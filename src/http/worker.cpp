@@ -3,6 +3,7 @@
 #include <sys/socket.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <utility>
 
 #include "http/session.h"
 #include "service/log.h"
@@ -112,16 +113,37 @@ void Worker::Join(std::chrono::steady_clock::time_point deadline) {
   thread_.join();
 }
 
+void Worker::Send(std::function<void()> task) {
+  if (ioc_.get_executor().running_in_this_thread()) return task();
+  bool post = false;
+  {
+    std::lock_guard lock(sent_mutex_);
+    sent_.push_back(std::move(task));
+    post = !std::exchange(sent_posted_, true);
+  }
+  if (post) asio::post(ioc_, [this] { RunSentTasks(); });
+}
+
+void Worker::RunSentTasks() {
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(sent_mutex_);
+    tasks.swap(sent_);
+    sent_posted_ = false;
+  }
+  for (std::function<void()>& task : tasks) task();
+}
+
 void Worker::Forget(const std::string& code) {
-  asio::post(ioc_, [this, code] { cache_.Erase(code); });
+  Send([this, code] { cache_.Erase(code); });
 }
 
 void Worker::ForgetAll() {
-  asio::post(ioc_, [this] { cache_.Clear(); });
+  Send([this] { cache_.Clear(); });
 }
 
 void Worker::Hold(const ClientAddress& client, TimePoint until) {
-  asio::post(ioc_, [this, client, until] { penalty_box_.Hold(client, until); });
+  Send([this, client, until] { penalty_box_.Hold(client, until); });
 }
 
 }  // namespace hop
