@@ -1,4 +1,4 @@
-#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -73,24 +73,28 @@ void AnswerCommitted(const Respond& respond, Make make) {
 
 Response CreatedResponse(const ApiContext& api, const Result<Link>& link) {
   if (!link.ok()) return ProblemResponse(link.status());
-  Response response = JsonResponse(201, LinkToJson(link.value(), api.base_url));
+  Response response = JsonTextResponse(201, LinkJson(link.value(), api.base_url));
   response.SetHeader("Location", "/api/v1/links/" + link.value().code);
   return response;
 }
 
+// {"results":[{"link":{..}}|{"error":{..}}, ...]}, written as text: see AppendLinkJson.
 Response BulkResponse(const ApiContext& api, const std::vector<Result<Link>>& links) {
-  boost::json::array results;
-  results.reserve(links.size());
+  std::string body = "{\"results\":[";
+  body.reserve(512 * links.size());
   for (const Result<Link>& link : links) {
-    boost::json::object result;
+    if (body.back() != '[') body += ',';
     if (link.ok()) {
-      result["link"] = LinkToJson(link.value(), api.base_url);
+      body += "{\"link\":";
+      AppendLinkJson(body, link.value(), api.base_url);
     } else {
-      result["error"] = ProblemObject(link.status());
+      body += "{\"error\":";
+      body += boost::json::serialize(ProblemObject(link.status()));
     }
-    results.push_back(std::move(result));
+    body += '}';
   }
-  return JsonResponse(200, boost::json::object{{"results", std::move(results)}});
+  body += "]}";
+  return JsonTextResponse(200, std::move(body));
 }
 
 }  // namespace
@@ -135,20 +139,22 @@ Response ListLinks(ApiContext& api, const Request& request, const Principal& cal
   if (!query.ok()) return ProblemResponse(query.status());
   Result<LinkPage> page = api.links.List(query.value(), caller);
   if (!page.ok()) return ProblemResponse(page.status());
-  boost::json::array items;
-  for (const Link& link : page.value().links) items.push_back(LinkToJson(link, api.base_url));
-  boost::json::object body;
-  body["items"] = std::move(items);
-  body["next_cursor"] = page.value().next_before_id
-                            ? boost::json::value(std::to_string(*page.value().next_before_id))
-                            : nullptr;
-  return JsonResponse(200, body);
+  std::string body = "{\"items\":[";
+  for (const Link& link : page.value().links) {
+    if (body.back() != '[') body += ',';
+    AppendLinkJson(body, link, api.base_url);
+  }
+  body += "],\"next_cursor\":";
+  body += page.value().next_before_id ? "\"" + std::to_string(*page.value().next_before_id) + "\""
+                                      : std::string("null");
+  body += '}';
+  return JsonTextResponse(200, std::move(body));
 }
 
 Response GetLink(ApiContext& api, std::string_view code, const Principal& caller) {
   Result<Link> link = api.links.Get(code, caller);
   if (!link.ok()) return ProblemResponse(link.status());
-  return JsonResponse(200, LinkToJson(link.value(), api.base_url));
+  return JsonTextResponse(200, LinkJson(link.value(), api.base_url));
 }
 
 Response UpdateLink(ApiContext& api, std::string_view code, const Request& request,
@@ -159,7 +165,7 @@ Response UpdateLink(ApiContext& api, std::string_view code, const Request& reque
   if (!patch.ok()) return ProblemResponse(patch.status());
   Result<Link> link = api.links.Update(code, std::move(patch).value(), caller);
   if (!link.ok()) return ProblemResponse(link.status());
-  return JsonResponse(200, LinkToJson(link.value(), api.base_url));
+  return JsonTextResponse(200, LinkJson(link.value(), api.base_url));
 }
 
 Response DeleteLink(ApiContext& api, std::string_view code, const Principal& caller) {
