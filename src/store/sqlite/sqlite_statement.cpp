@@ -11,7 +11,8 @@ SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : db_(other.db_),
       stmt_(other.stmt_),
       bind_error_(other.bind_error_),
-      last_error_(other.last_error_) {
+      last_error_(other.last_error_),
+      copy_text_(other.copy_text_) {
   other.stmt_ = nullptr;
 }
 
@@ -36,8 +37,8 @@ void SqliteStatement::BindOne(int index, int64_t value) {
 }
 
 void SqliteStatement::BindOne(int index, std::string_view value) {
-  Check(
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  Check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
+                            copy_text_ ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void SqliteStatement::BindOne(int index, std::nullopt_t) { Check(sqlite3_bind_null(stmt_, index)); }
