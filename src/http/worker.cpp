@@ -7,6 +7,7 @@
 
 #include "http/session.h"
 #include "service/log.h"
+#include "service/wakeup_batch.h"
 
 namespace hop {
 
@@ -121,7 +122,9 @@ void Worker::Send(std::function<void()> task) {
     sent_.push_back(std::move(task));
     post = !std::exchange(sent_posted_, true);
   }
-  if (post) asio::post(ioc_, [this] { RunSentTasks(); });
+  if (!post) return;
+  auto wake = [this] { asio::post(ioc_, [this] { RunSentTasks(); }); };
+  if (!WakeupBatch::Defer(wake)) wake();
 }
 
 void Worker::RunSentTasks() {

@@ -49,10 +49,10 @@ class Worker {
   void Join(std::chrono::steady_clock::time_point deadline);
 
   // Runs `task` on this worker's thread: at once when called there, else soon. Callable from any
-  // thread. Tasks sent from another thread in a burst (the
-  // answers to one batch of creates, the codes it created) share one trip through the event loop:
-  // the sender takes the loop's lock and wakes it once per burst instead of once per task, which
-  // spares both threads a fight over that lock, and on a shared core a context switch each time.
+  // thread. Tasks sent from another thread share one trip through the event loop until it runs
+  // them: the loop is woken once for them, not once each, and within a WakeupBatch
+  // (service/wakeup_batch.h) only when the batch ends, so that a committer handing over the
+  // answers to a batch of creates is not preempted by the worker it wakes after the first.
   void Send(std::function<void()> task);
 
   // Forgets `code` in this worker's cache, on this worker's thread. Callable from any thread.

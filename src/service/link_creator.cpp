@@ -1,5 +1,7 @@
 #include "service/link_creator.h"
 
+#include "service/wakeup_batch.h"
+
 namespace hop {
 
 struct LinkCreator::Submission {
@@ -99,7 +101,21 @@ void LinkCreator::Write(std::vector<Pending> batch) {
   }
   store_calls_.fetch_add(1, std::memory_order_relaxed);
   Result<std::vector<Result<Link>>> written = store_.CreateLinks(links, clock_.Now());
+  std::vector<Pending> retries = Complete(batch, links, std::move(written));
 
+  std::lock_guard lock(mutex_);
+  outstanding_ -= batch.size() - retries.size();
+  // Retries go first: they are older than anything queued meanwhile.
+  queue_.insert(queue_.begin(), std::make_move_iterator(retries.begin()),
+                std::make_move_iterator(retries.end()));
+  if (outstanding_ == 0) drained_.notify_all();
+}
+
+std::vector<LinkCreator::Pending> LinkCreator::Complete(std::vector<Pending>& batch,
+                                                        std::vector<NewLink>& links,
+                                                        Result<std::vector<Result<Link>>> written) {
+  // The news and the answers reach the workers together, when the batch is handed over.
+  WakeupBatch wakeups;
   std::vector<Pending> retries;
   std::vector<std::shared_ptr<Submission>> completed;
   for (size_t i = 0; i < batch.size(); ++i) {
@@ -124,13 +140,7 @@ void LinkCreator::Write(std::vector<Pending> batch) {
   }
   for (const std::shared_ptr<Submission>& submission : completed)
     submission->done(std::move(submission->results));
-
-  std::lock_guard lock(mutex_);
-  outstanding_ -= batch.size() - retries.size();
-  // Retries go first: they are older than anything queued meanwhile.
-  queue_.insert(queue_.begin(), std::make_move_iterator(retries.begin()),
-                std::make_move_iterator(retries.end()));
-  if (outstanding_ == 0) drained_.notify_all();
+  return retries;
 }
 
 }  // namespace hop

@@ -98,6 +98,10 @@ class LinkCreator {
   void Run();
   std::vector<Pending> TakeBatch();
   void Write(std::vector<Pending> batch);
+  // Completes the links of `batch` that `written` settled, and returns those whose generated code
+  // was taken, to be written again.
+  std::vector<Pending> Complete(std::vector<Pending>& batch, std::vector<NewLink>& links,
+                                Result<std::vector<Result<Link>>> written);
 
   Store& store_;
   const Clock& clock_;
