@@ -99,7 +99,7 @@ void LinkCreator::Write(std::vector<Pending> batch) {
     LinkToCreate& link = pending.link;
     links.push_back({link.alias ? *link.alias : generate_code_(), std::move(link.fields)});
   }
-  store_calls_.fetch_add(1, std::memory_order_relaxed);
+  batches_.fetch_add(1, std::memory_order_relaxed);
   Result<std::vector<Result<Link>>> written = store_.CreateLinks(links, clock_.Now());
   std::vector<Pending> retries = Complete(batch, links, std::move(written));
 
@@ -118,6 +118,7 @@ std::vector<LinkCreator::Pending> LinkCreator::Complete(std::vector<Pending>& ba
   WakeupBatch wakeups;
   std::vector<Pending> retries;
   std::vector<std::shared_ptr<Submission>> completed;
+  uint64_t created = 0;
   for (size_t i = 0; i < batch.size(); ++i) {
     Pending& pending = batch[i];
     Result<Link> result = written.ok() ? std::move(written.value()[i]) : written.status();
@@ -133,11 +134,15 @@ std::vector<LinkCreator::Pending> LinkCreator::Complete(std::vector<Pending>& ba
     }
     // Before the submission completes: a cached "not found" for this code must go, on every
     // worker, before the client can hear that the link exists.
-    if (result.ok()) events_.Publish(result.value().code);
+    if (result.ok()) {
+      events_.Publish(result.value().code);
+      ++created;
+    }
     Submission& submission = *pending.submission;
     submission.results[pending.index] = std::move(result);
     if (--submission.remaining == 0) completed.push_back(pending.submission);
   }
+  links_created_.fetch_add(created, std::memory_order_relaxed);
   for (const std::shared_ptr<Submission>& submission : completed)
     submission->done(std::move(submission->results));
   return retries;

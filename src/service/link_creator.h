@@ -82,8 +82,10 @@ class LinkCreator {
   // fail. Idempotent.
   void Stop();
 
-  // Store::CreateLinks calls made so far: fewer than the links created when batches formed.
-  uint64_t store_calls() const { return store_calls_.load(std::memory_order_relaxed); }
+  // For metrics and tests, from any thread: the batches written so far (Store::CreateLinks calls,
+  // one transaction each), and the links they created. Their ratio is the mean batch size.
+  uint64_t batches() const { return batches_.load(std::memory_order_relaxed); }
+  uint64_t links_created() const { return links_created_.load(std::memory_order_relaxed); }
 
  private:
   struct Submission;
@@ -115,7 +117,8 @@ class LinkCreator {
   size_t outstanding_ = 0;           // links submitted and not completed; guarded by mutex_
   bool committer_idle_ = false;      // waiting for work; guarded by mutex_
   bool stopping_ = false;            // guarded by mutex_
-  std::atomic<uint64_t> store_calls_{0};
+  std::atomic<uint64_t> batches_{0};
+  std::atomic<uint64_t> links_created_{0};
   std::thread committer_;  // last: it starts in the constructor and uses every member above
 };
 

@@ -63,6 +63,9 @@ class LinkService {
   // server that stops, once its connections are done. Also done by the destructor.
   void FinishCreates() { creator_.Stop(); }
 
+  // The creator's counters, for metrics (see LinkCreator).
+  const LinkCreator& creator() const { return creator_; }
+
   // kNotFound when no link has `code` that the caller may see.
   Result<Link> Get(std::string_view code, const Principal& caller);
 
