@@ -2,6 +2,10 @@
 // serving.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include "service/link_service.h"
 #include "service/stats_service.h"
 #include "service_test_support.h"
@@ -79,6 +83,32 @@ TEST_F(LinkOwnershipTest, ReplacingTheBlockListDisablesExistingLinksAndForgetsTh
   LinkPatch to_evil;
   to_evil.url = "https://mail.evil.example/";
   EXPECT_TRUE(FailsWith(links_.Update("good", to_evil, alice_), ErrorCode::kBlockedUrl));
+}
+
+TEST_F(LinkOwnershipTest, ACreateStillQueuedWhenTheBlockListChangesIsDisabledWithTheRest) {
+  WriteLock lock(store_.path());
+  ASSERT_TRUE(lock.locked());
+  // The committer waits for the lock with a first create, while a second, checked against the old
+  // list, waits in the queue.
+  auto create = [&](std::string url, std::string alias) {
+    return std::async(std::launch::async, [&, url, alias] {
+      return CreateAndWait(links_, Create(url, alias), alice_);
+    });
+  };
+  std::future<Result<Link>> first = create("https://good.example/", "first");
+  while (links_.creator().batches() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::future<Result<Link>> queued = create("https://evil.example/x", "queued");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::future<Result<size_t>> blocked =
+      std::async(std::launch::async, [&] { return links_.SetBlockedHosts({"evil.example"}); });
+  EXPECT_EQ(blocked.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  lock.Release();
+  EXPECT_TRUE(IsOk(first.get()));
+  EXPECT_TRUE(IsOk(queued.get()));
+  // The list took effect once the queued create was written, so its link was disabled with the
+  // others rather than slipping past.
+  EXPECT_EQ(Must(blocked.get()), 1u);
+  EXPECT_TRUE(Must(links_.Get("queued", alice_)).disabled);
 }
 
 TEST_F(LinkOwnershipTest, ALinkDisabledByTheBlockListCannotBeEnabledWhileItsHostIsBlocked) {

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "core/short_code.h"
 #include "service_test_support.h"
 
@@ -89,6 +92,38 @@ TEST_F(LinkServiceTest, ExpiryMustBeInTheFuture) {
   EXPECT_TRUE(FailsWith(CreateAndWait(links_, request, admin_), ErrorCode::kInvalidRequest));
   request.fields.expires_at = kNow + Millis(1000);
   EXPECT_TRUE(IsOk(CreateAndWait(links_, request, admin_)));
+}
+
+TEST_F(LinkServiceTest, ManyRequestsAnswerInTheirOrderWithRefusalsInPlace) {
+  std::vector<Result<CreateLinkRequest>> requests;
+  requests.push_back(Request("https://example.com/1"));
+  requests.push_back(Request("javascript:alert(1)"));
+  requests.push_back(Status::Error(ErrorCode::kInvalidRequest, "not an object"));
+  requests.push_back(Request("HTTPS://Example.COM/4", "fourth"));
+  requests.push_back(Request("https://example.com/5", "api"));
+  std::promise<std::vector<Result<Link>>> answered;
+  links_.Create(std::move(requests), admin_,
+                [&](std::vector<Result<Link>> results) { answered.set_value(std::move(results)); });
+  std::vector<Result<Link>> results = answered.get_future().get();
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_EQ(Must(std::move(results[0])).fields.url, "https://example.com/1");
+  EXPECT_TRUE(FailsWith(results[1], ErrorCode::kInvalidUrl));
+  EXPECT_TRUE(FailsWith(results[2], ErrorCode::kInvalidRequest));
+  EXPECT_EQ(Must(std::move(results[3])).fields.url, "https://example.com/4");
+  EXPECT_TRUE(FailsWith(results[4], ErrorCode::kReservedAlias));
+  EXPECT_EQ(Must(links_.Get("fourth", admin_)).fields.owner_key_id, admin_.key_id);
+}
+
+TEST_F(LinkServiceTest, RequestsThatAreAllRefusedAreAnsweredAtOnceOnTheCallersThread) {
+  std::vector<Result<CreateLinkRequest>> requests;
+  requests.push_back(Request("ftp://example.com/"));
+  const std::thread::id caller = std::this_thread::get_id();
+  std::thread::id answered_on;
+  links_.Create(std::move(requests), admin_, [&](std::vector<Result<Link>> results) {
+    answered_on = std::this_thread::get_id();
+    EXPECT_TRUE(FailsWith(results[0], ErrorCode::kInvalidUrl));
+  });
+  EXPECT_EQ(answered_on, caller);
 }
 
 TEST_F(LinkServiceTest, UpdateNormalizesANewUrlAndRefusesABadOne) {

@@ -1,9 +1,10 @@
 // Helpers for the service and HTTP unit tests: a real SQLite store in a temp directory, a store
-// wrapper that counts the reads the redirect path and authentication make, and a create that
-// waits for its commit.
+// wrapper that counts the reads the redirect path and authentication make, a lock that holds its
+// writes back, and a create that waits for its commit.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
@@ -36,10 +37,35 @@ class TempSqliteStore {
   }
   Store& operator*() { return *store_; }
   Store* operator->() { return store_.get(); }
+  std::string path() const { return dir_ + "/hop.db"; }
 
  private:
   std::string dir_;
   std::unique_ptr<Store> store_;
+};
+
+// A SQLite connection of its own on a store's file, holding the write lock while it lives, as
+// another process writing would: the store's writes wait for it (up to their busy timeout).
+class WriteLock {
+ public:
+  explicit WriteLock(const std::string& path) {
+    sqlite3_open(path.c_str(), &db_);
+    locked_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  ~WriteLock() { Release(); }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+  bool locked() const { return locked_; }
+  void Release() {
+    if (db_ == nullptr) return;
+    sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+    db_ = nullptr;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  bool locked_ = false;
 };
 
 // LinkService::Create of one request, waiting for its result.
