@@ -35,7 +35,7 @@ struct Server::Impl {
     }
     for (auto& worker : workers) {
       parts.events.Subscribe(
-          {.changed = [w = worker.get()](const std::string& code) { w->Forget(code); },
+          {.changed = [w = worker.get()](std::span<const std::string> codes) { w->Forget(codes); },
            .all_changed = [w = worker.get()] { w->ForgetAll(); }});
     }
   }

@@ -137,8 +137,10 @@ void Worker::RunSentTasks() {
   for (std::function<void()>& task : tasks) task();
 }
 
-void Worker::Forget(const std::string& code) {
-  Send([this, code] { cache_.Erase(code); });
+void Worker::Forget(std::span<const std::string> codes) {
+  Send([this, codes = std::vector<std::string>(codes.begin(), codes.end())] {
+    for (const std::string& code : codes) cache_.Erase(code);
+  });
 }
 
 void Worker::ForgetAll() {

@@ -9,6 +9,7 @@
 #include <functional>
 #include <future>
 #include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_set>
@@ -55,8 +56,8 @@ class Worker {
   // answers to a batch of creates is not preempted by the worker it wakes after the first.
   void Send(std::function<void()> task);
 
-  // Forgets `code` in this worker's cache, on this worker's thread. Callable from any thread.
-  void Forget(const std::string& code);
+  // Forgets `codes` in this worker's cache, on this worker's thread. Callable from any thread.
+  void Forget(std::span<const std::string> codes);
   // Forgets every link in this worker's cache, on this worker's thread. Callable from any thread.
   void ForgetAll();
   // Holds `client` in this worker's penalty box until `until`, on this worker's thread. Callable

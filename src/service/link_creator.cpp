@@ -124,11 +124,9 @@ void LinkCreator::Write(std::vector<Pending> batch) {
 std::vector<LinkCreator::Pending> LinkCreator::Complete(std::vector<Pending>& batch,
                                                         std::vector<NewLink>& links,
                                                         Result<std::vector<Result<Link>>> written) {
-  // The news and the answers reach the workers together, when the batch is handed over.
-  WakeupBatch wakeups;
   std::vector<Pending> retries;
   std::vector<std::shared_ptr<Submission>> completed;
-  uint64_t created = 0;
+  std::vector<std::string> created;
   for (size_t i = 0; i < batch.size(); ++i) {
     Pending& pending = batch[i];
     Result<Link> result = written.ok() ? std::move(written.value()[i]) : written.status();
@@ -142,17 +140,18 @@ std::vector<LinkCreator::Pending> LinkCreator::Complete(std::vector<Pending>& ba
     if (code_taken) {
       result = Status::Error(ErrorCode::kInternal, "could not find a free short code; try again");
     }
-    // Before the submission completes: a cached "not found" for this code must go, on every
-    // worker, before the client can hear that the link exists.
-    if (result.ok()) {
-      events_.Publish(result.value().code);
-      ++created;
-    }
+    if (result.ok()) created.push_back(result.value().code);
     Submission& submission = *pending.submission;
     submission.results[pending.index] = std::move(result);
     if (--submission.remaining == 0) completed.push_back(pending.submission);
   }
-  links_created_.fetch_add(created, std::memory_order_relaxed);
+  links_created_.fetch_add(created.size(), std::memory_order_relaxed);
+  // Before any answer: a cached "not found" for these codes must go, on every worker, before a
+  // client can hear that the links exist. Published at once, not within the batch below, so that
+  // every worker is told before any answer can be written.
+  if (!created.empty()) events_.Publish(created);
+  // The answers reach their workers together, once all are handed over.
+  WakeupBatch wakeups;
   for (const std::shared_ptr<Submission>& submission : completed)
     submission->done(std::move(submission->results));
   return retries;

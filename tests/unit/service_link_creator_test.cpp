@@ -186,7 +186,10 @@ TEST_F(LinkCreatorTest, GeneratedCodesThatKeepCollidingFailAfterTheLastAttempt) 
 
 TEST_F(LinkCreatorTest, EveryCreatedCodeIsPublishedBeforeItsSubmissionCompletes) {
   std::vector<std::string> published;  // written and read on the committer thread only
-  events_.Subscribe({.changed = [&](const std::string& code) { published.push_back(code); },
+  events_.Subscribe({.changed =
+                         [&](std::span<const std::string> codes) {
+                           published.insert(published.end(), codes.begin(), codes.end());
+                         },
                      .all_changed = [] {}});
   LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
   Must(store_->CreateLink("taken", UrlFields("https://example.com/old"), kNow));

@@ -23,7 +23,10 @@ CreateLinkRequest Create(std::string url, std::string alias) {
 class LinkOwnershipTest : public ::testing::Test {
  protected:
   LinkOwnershipTest() {
-    events_.Subscribe({.changed = [this](const std::string& code) { published_.push_back(code); },
+    events_.Subscribe({.changed =
+                           [this](std::span<const std::string> codes) {
+                             published_.insert(published_.end(), codes.begin(), codes.end());
+                           },
                        .all_changed = [] {}});
   }
 

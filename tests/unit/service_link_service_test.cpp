@@ -14,7 +14,10 @@ namespace {
 class LinkServiceTest : public ::testing::Test {
  protected:
   LinkServiceTest() {
-    events_.Subscribe({.changed = [this](const std::string& code) { published_.push_back(code); },
+    events_.Subscribe({.changed =
+                           [this](std::span<const std::string> codes) {
+                             published_.insert(published_.end(), codes.begin(), codes.end());
+                           },
                        .all_changed = [] {}});
   }
 
