@@ -17,12 +17,14 @@
 // answers "not found" for it once the client has heard of it.
 //
 // Thread-safety: Submit and Drain from any thread. Completions run on the committer thread, one
-// at a time: they should only hand the results on (a server posts them to the connection's
-// thread), and must not wait for other creates.
+// at a time, and hold up the next batch while they run: they should only hand the results on (a
+// server sends them to the connection's thread), must not throw, and must not wait for other
+// creates.
 #pragma once
 
 #include <atomic>
 #include <condition_variable>
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
