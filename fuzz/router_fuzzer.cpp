@@ -99,7 +99,7 @@ void Answer(World& world, http::request<http::string_body>&& message) {
     }
     return;
   }
-  hop::Response response = world.router->Handle(hop::ToRequest(std::move(message)));
+  hop::Response response = world.router->HandleAndWait(hop::ToRequest(std::move(message)));
   if (response.status < 200 || response.status > 599) std::abort();
 }
 

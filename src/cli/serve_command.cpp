@@ -206,6 +206,10 @@ int Serve(const ServeFlags& flags) {
     LogLine(applied.ok() ? "SIGHUP: " + applied.value()
                          : "SIGHUP: the block list was not reloaded: " + applied.status().detail());
   });
+  // Normally every create was answered before Run returned. After a shutdown timeout some may
+  // still be in flight: they are committed now, and their answers go to the stopped workers,
+  // which must still exist to take them, so this comes before the server is destroyed.
+  links.FinishCreates();
   Status flushed = clicks.Stop();
   if (!flushed.ok()) {
     throw Failure{"could not write the last " + std::to_string(clicks.pending_clicks()) +

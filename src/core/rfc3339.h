@@ -11,10 +11,12 @@ namespace hop {
 
 // "2026-11-22T19:52:57Z": UTC, whole seconds (sub-second parts are dropped, not rounded).
 std::string FormatRfc3339(TimePoint t);
+// The same, appended to `out`.
+void AppendRfc3339(std::string& out, TimePoint t);
 
-// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)"; 't' and 'z' in lower case too, and a space
-// in place of 'T'. Fractions are kept to the millisecond. Returns nullopt for anything else, including
-// impossible dates (2026-02-30) and years outside 1970..9999.
+// Accepts "YYYY-MM-DDTHH:MM:SS[.fraction](Z|+HH:MM|-HH:MM)"; 't' and 'z' in lower case too, and a
+// space in place of 'T'. Fractions are kept to the millisecond. Returns nullopt for anything else,
+// including impossible dates (2026-02-30) and years outside 1970..9999.
 std::optional<TimePoint> ParseRfc3339(std::string_view text);
 
 }  // namespace hop

@@ -19,7 +19,8 @@ constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr unsigned kAcceptBelow = 256 - 256 % kBase62.size();
 
-std::string DrawCode(const std::function<unsigned char()>& next_byte) {
+template <typename NextByte>
+std::string DrawCode(NextByte& next_byte) {
   std::string code;
   code.reserve(kShortCodeLength);
   while (code.size() < kShortCodeLength) {
@@ -29,28 +30,44 @@ std::string DrawCode(const std::function<unsigned char()>& next_byte) {
   return code;
 }
 
-}  // namespace
-
-std::string ShortCodeFromRandomBytes(const std::function<unsigned char()>& next_byte) {
-  // A few reserved words are seven letters long ("metrics", "healthz"); drawing one is rare, and
-  // drawing again keeps the distribution uniform over the remaining codes.
+// A code that is not a reserved word. A few of those are seven letters long ("metrics",
+// "healthz"); drawing one is rare, and drawing again keeps the distribution uniform over the
+// remaining codes.
+template <typename NextByte>
+std::string DrawUnreservedCode(NextByte& next_byte) {
   std::string code = DrawCode(next_byte);
   while (IsReservedWord(code)) code = DrawCode(next_byte);
   return code;
 }
 
-std::string GenerateShortCode() {
-  // One RAND_bytes call usually serves a whole code: 16 bytes cover the 7 needed plus rejections.
-  std::array<unsigned char, 16> bytes;
-  size_t used = bytes.size();
-  return ShortCodeFromRandomBytes([&]() {
-    if (used == bytes.size()) {
+// CSPRNG bytes, fetched a block at a time: a RAND_bytes call costs as much as drawing a whole code
+// from bytes at hand (and asks the kernel for the process id, OpenSSL's check for a fork), and a
+// bulk create draws a thousand codes. hop never forks, so no two processes share a block.
+class RandomBytes {
+ public:
+  unsigned char operator()() {
+    if (used_ == block_.size()) {
       // A failing CSPRNG cannot be worked around: any fallback would hand out guessable codes.
-      if (RAND_bytes(bytes.data(), static_cast<int>(bytes.size())) != 1) std::abort();
-      used = 0;
+      if (RAND_bytes(block_.data(), static_cast<int>(block_.size())) != 1) std::abort();
+      used_ = 0;
     }
-    return bytes[used++];
-  });
+    return block_[used_++];
+  }
+
+ private:
+  std::array<unsigned char, 512> block_;
+  size_t used_ = block_.size();
+};
+
+}  // namespace
+
+std::string ShortCodeFromRandomBytes(const std::function<unsigned char()>& next_byte) {
+  return DrawUnreservedCode(next_byte);
+}
+
+std::string GenerateShortCode() {
+  thread_local RandomBytes bytes;
+  return DrawUnreservedCode(bytes);
 }
 
 bool LooksLikeLinkCode(std::string_view segment) {

@@ -52,45 +52,49 @@ Credential PresentedCredential(const Request& request) {
   return {};
 }
 
-Response ApiGuard::Admit(const Request& request, Access access,
-                         const std::function<Response(const Principal&)>& handler) const {
+void ApiGuard::Admit(const Request& request, Access access, const Handler& handler,
+                     Respond respond) const {
   const TimePoint now = api_.clock.Now();
   LimitDecision decision = api_.limits.TakeForAddress(request.client, access.creates, now);
-  if (!decision.allowed) return WithLimitHeaders(decision, RateLimited(decision));
+  if (!decision.allowed) return respond(WithLimitHeaders(decision, RateLimited(decision)));
 
   const Credential credential = PresentedCredential(request);
   Principal caller = Principal::Anonymous();
   switch (credential.kind) {
     case Credential::Kind::kMalformed:
-      return WithLimitHeaders(decision,
-                              Unauthorized("send the API key as \"Authorization: Bearer <key>\""));
+      return respond(WithLimitHeaders(
+          decision, Unauthorized("send the API key as \"Authorization: Bearer <key>\"")));
     case Credential::Kind::kNone:
       if (!access.creates || !api_.allow_anonymous_create) {
-        return WithLimitHeaders(decision, Unauthorized("this call needs an API key"));
+        return respond(WithLimitHeaders(decision, Unauthorized("this call needs an API key")));
       }
       break;
     case Credential::Kind::kKey: {
       Result<Principal> authenticated = api_.auth.Authenticate(credential.key);
       if (!authenticated.ok()) {
         const Status& error = authenticated.status();
-        return WithLimitHeaders(decision, error.code() == ErrorCode::kUnauthorized
-                                              ? Unauthorized(error.detail())
-                                              : ProblemResponse(error));
+        return respond(WithLimitHeaders(decision, error.code() == ErrorCode::kUnauthorized
+                                                      ? Unauthorized(error.detail())
+                                                      : ProblemResponse(error)));
       }
       caller = authenticated.value();
       decision = RateLimits::Stricter(decision,
                                       api_.limits.TakeForKey(*caller.key_id, access.creates, now));
-      if (!decision.allowed) return WithLimitHeaders(decision, RateLimited(decision));
+      if (!decision.allowed) return respond(WithLimitHeaders(decision, RateLimited(decision)));
       if (!caller.scopes.Has(access.scope)) {
-        return WithLimitHeaders(
+        return respond(WithLimitHeaders(
             decision,
             ProblemResponse(ErrorCode::kForbidden, "this API key lacks the scope " +
-                                                       std::string(ScopeName(access.scope))));
+                                                       std::string(ScopeName(access.scope)))));
       }
       break;
     }
   }
-  return WithLimitHeaders(decision, handler(caller));
+  if (decision.limit == 0) return handler(caller, std::move(respond));
+  handler(caller, [decision, respond = std::move(respond)](Response response) {
+    AddLimitHeaders(decision, response);
+    respond(std::move(response));
+  });
 }
 
 }  // namespace hop

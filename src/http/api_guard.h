@@ -41,10 +41,12 @@ class ApiGuard {
  public:
   explicit ApiGuard(ApiContext& api) : api_(api) {}
 
-  // Runs `handler` as the request's principal if the request passes, and returns its answer;
-  // otherwise the refusal. Either way with the rate limit headers.
-  Response Admit(const Request& request, Access access,
-                 const std::function<Response(const Principal&)>& handler) const;
+  // What an endpoint does for an admitted caller: answers through the Respond it is given.
+  using Handler = std::function<void(const Principal&, Respond)>;
+
+  // Runs `handler` as the request's principal if the request passes, otherwise answers the
+  // refusal; either answer goes to `respond` with the rate limit headers.
+  void Admit(const Request& request, Access access, const Handler& handler, Respond respond) const;
 
  private:
   ApiContext& api_;

@@ -10,8 +10,12 @@
 namespace hop {
 
 // The /api/v1 handlers act for `caller`, whom the ApiGuard (api_guard.h) has admitted.
-Response CreateLink(ApiContext& api, const Request& request, const Principal& caller);
-Response CreateLinksInBulk(ApiContext& api, const Request& request, const Principal& caller);
+//
+// Creates answer through `respond` once their links are committed, from the committing thread
+// (router.h); `request` is read before they return.
+void CreateLink(ApiContext& api, const Request& request, const Principal& caller, Respond respond);
+void CreateLinksInBulk(ApiContext& api, const Request& request, const Principal& caller,
+                       Respond respond);
 Response ListLinks(ApiContext& api, const Request& request, const Principal& caller);
 Response GetLink(ApiContext& api, std::string_view code, const Principal& caller);
 Response UpdateLink(ApiContext& api, std::string_view code, const Request& request,

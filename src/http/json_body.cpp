@@ -127,7 +127,11 @@ Status ReadTime(const boost::json::object& o, std::string_view key, std::optiona
 }
 
 Response JsonResponse(int status, const boost::json::value& body) {
-  Response response{.status = status, .headers = {}, .body = boost::json::serialize(body)};
+  return JsonTextResponse(status, boost::json::serialize(body));
+}
+
+Response JsonTextResponse(int status, std::string body) {
+  Response response{.status = status, .headers = {}, .body = std::move(body)};
   response.SetHeader("Content-Type", "application/json; charset=utf-8");
   response.SetHeader("Cache-Control", "no-store");
   return response;

@@ -40,5 +40,7 @@ Status ReadTime(const boost::json::object& o, std::string_view key, std::optiona
                 bool* null_out = nullptr);
 
 Response JsonResponse(int status, const boost::json::value& body);
+// A JSON answer whose body is already JSON text.
+Response JsonTextResponse(int status, std::string body);
 
 }  // namespace hop

@@ -1,4 +1,4 @@
-#include <boost/json/array.hpp>
+#include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
 
@@ -6,6 +6,7 @@
 #include "http/json_body.h"
 #include "http/link_json.h"
 #include "http/problem.h"
+#include "service/log.h"
 
 namespace hop {
 
@@ -49,49 +50,88 @@ Result<LinkQuery> ParseListQuery(const Request& request) {
   return query;
 }
 
-Result<Link> CreateFromJson(ApiContext& api, const boost::json::object& body,
-                            const Principal& caller) {
-  Result<CreateLinkRequest> create = ParseCreateLink(body);
-  if (!create.ok()) return create.status();
-  return api.links.Create(create.value(), caller);
+Result<CreateLinkRequest> ParseBulkItem(const boost::json::value& item) {
+  if (!item.is_object()) {
+    return Status::Error(ErrorCode::kInvalidRequest, "each item must be a JSON object");
+  }
+  return ParseCreateLink(item.as_object());
 }
 
-}  // namespace
+// Answers with make(), on the thread that committed the links. An exception must not escape there,
+// where it would end the process: a failure to build the answer answers 500 instead.
+template <typename Make>
+void AnswerCommitted(const Respond& respond, Make make) {
+  Response response;
+  try {
+    response = make();
+  } catch (const std::exception& e) {
+    LogLine(std::string("internal error while answering a create: ") + e.what());
+    response = ProblemResponse(ErrorCode::kInternal, "an internal error occurred");
+  }
+  respond(std::move(response));
+}
 
-Response CreateLink(ApiContext& api, const Request& request, const Principal& caller) {
-  Result<boost::json::object> body = ParseJsonObject(request);
-  if (!body.ok()) return ProblemResponse(body.status());
-  Result<Link> link = CreateFromJson(api, body.value(), caller);
+Response CreatedResponse(const ApiContext& api, const Result<Link>& link) {
   if (!link.ok()) return ProblemResponse(link.status());
-  Response response = JsonResponse(201, LinkToJson(link.value(), api.base_url));
+  Response response = JsonTextResponse(201, LinkJson(link.value(), api.base_url));
   response.SetHeader("Location", "/api/v1/links/" + link.value().code);
   return response;
 }
 
-Response CreateLinksInBulk(ApiContext& api, const Request& request, const Principal& caller) {
+// {"results":[{"link":{..}}|{"error":{..}}, ...]}, written as text: see AppendLinkJson.
+Response BulkResponse(const ApiContext& api, const std::vector<Result<Link>>& links) {
+  std::string body = "{\"results\":[";
+  body.reserve(512 * links.size());
+  for (const Result<Link>& link : links) {
+    if (body.back() != '[') body += ',';
+    if (link.ok()) {
+      body += "{\"link\":";
+      AppendLinkJson(body, link.value(), api.base_url);
+    } else {
+      body += "{\"error\":";
+      body += boost::json::serialize(ProblemObject(link.status()));
+    }
+    body += '}';
+  }
+  body += "]}";
+  return JsonTextResponse(200, std::move(body));
+}
+
+}  // namespace
+
+void CreateLink(ApiContext& api, const Request& request, const Principal& caller, Respond respond) {
   Result<boost::json::object> body = ParseJsonObject(request);
-  if (!body.ok()) return ProblemResponse(body.status());
-  if (Status s = RejectUnknownFields(body.value(), {"links"}); !s.ok()) return ProblemResponse(s);
+  if (!body.ok()) return respond(ProblemResponse(body.status()));
+  Result<CreateLinkRequest> create = ParseCreateLink(body.value());
+  if (!create.ok()) return respond(ProblemResponse(create.status()));
+  std::vector<Result<CreateLinkRequest>> requests;
+  requests.push_back(std::move(create));
+  api.links.Create(std::move(requests), caller,
+                   [&api, respond = std::move(respond)](std::vector<Result<Link>> links) {
+                     AnswerCommitted(respond, [&] { return CreatedResponse(api, links.front()); });
+                   });
+}
+
+void CreateLinksInBulk(ApiContext& api, const Request& request, const Principal& caller,
+                       Respond respond) {
+  Result<boost::json::object> body = ParseJsonObject(request);
+  if (!body.ok()) return respond(ProblemResponse(body.status()));
+  if (Status s = RejectUnknownFields(body.value(), {"links"}); !s.ok()) {
+    return respond(ProblemResponse(s));
+  }
   const boost::json::value* links = body.value().if_contains("links");
   if (!links || !links->is_array() || links->as_array().size() > kMaxBulkLinks) {
-    return ProblemResponse(ErrorCode::kInvalidRequest,
-                           "\"links\" must be an array of at most 1000 create requests");
+    return respond(ProblemResponse(ErrorCode::kInvalidRequest,
+                                   "\"links\" must be an array of at most 1000 create requests"));
   }
-  boost::json::array results;
-  for (const boost::json::value& item : links->as_array()) {
-    Result<Link> link = item.is_object()
-                            ? CreateFromJson(api, item.as_object(), caller)
-                            : Result<Link>(Status::Error(ErrorCode::kInvalidRequest,
-                                                         "each item must be a JSON object"));
-    boost::json::object result;
-    if (link.ok()) {
-      result["link"] = LinkToJson(link.value(), api.base_url);
-    } else {
-      result["error"] = ProblemObject(link.status());
-    }
-    results.push_back(std::move(result));
-  }
-  return JsonResponse(200, boost::json::object{{"results", std::move(results)}});
+  std::vector<Result<CreateLinkRequest>> requests;
+  requests.reserve(links->as_array().size());
+  for (const boost::json::value& item : links->as_array()) requests.push_back(ParseBulkItem(item));
+  // The valid items are written together, in one transaction (service/link_creator.h).
+  api.links.Create(std::move(requests), caller,
+                   [&api, respond = std::move(respond)](std::vector<Result<Link>> created) {
+                     AnswerCommitted(respond, [&] { return BulkResponse(api, created); });
+                   });
 }
 
 Response ListLinks(ApiContext& api, const Request& request, const Principal& caller) {
@@ -99,20 +139,22 @@ Response ListLinks(ApiContext& api, const Request& request, const Principal& cal
   if (!query.ok()) return ProblemResponse(query.status());
   Result<LinkPage> page = api.links.List(query.value(), caller);
   if (!page.ok()) return ProblemResponse(page.status());
-  boost::json::array items;
-  for (const Link& link : page.value().links) items.push_back(LinkToJson(link, api.base_url));
-  boost::json::object body;
-  body["items"] = std::move(items);
-  body["next_cursor"] = page.value().next_before_id
-                            ? boost::json::value(std::to_string(*page.value().next_before_id))
-                            : nullptr;
-  return JsonResponse(200, body);
+  std::string body = "{\"items\":[";
+  for (const Link& link : page.value().links) {
+    if (body.back() != '[') body += ',';
+    AppendLinkJson(body, link, api.base_url);
+  }
+  body += "],\"next_cursor\":";
+  body += page.value().next_before_id ? "\"" + std::to_string(*page.value().next_before_id) + "\""
+                                      : std::string("null");
+  body += '}';
+  return JsonTextResponse(200, std::move(body));
 }
 
 Response GetLink(ApiContext& api, std::string_view code, const Principal& caller) {
   Result<Link> link = api.links.Get(code, caller);
   if (!link.ok()) return ProblemResponse(link.status());
-  return JsonResponse(200, LinkToJson(link.value(), api.base_url));
+  return JsonTextResponse(200, LinkJson(link.value(), api.base_url));
 }
 
 Response UpdateLink(ApiContext& api, std::string_view code, const Request& request,
@@ -123,7 +165,7 @@ Response UpdateLink(ApiContext& api, std::string_view code, const Request& reque
   if (!patch.ok()) return ProblemResponse(patch.status());
   Result<Link> link = api.links.Update(code, std::move(patch).value(), caller);
   if (!link.ok()) return ProblemResponse(link.status());
-  return JsonResponse(200, LinkToJson(link.value(), api.base_url));
+  return JsonTextResponse(200, LinkJson(link.value(), api.base_url));
 }
 
 Response DeleteLink(ApiContext& api, std::string_view code, const Principal& caller) {

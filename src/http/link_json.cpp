@@ -9,11 +9,6 @@ namespace hop {
 
 namespace {
 
-boost::json::value OptionalTime(const std::optional<TimePoint>& t) {
-  if (!t) return nullptr;
-  return boost::json::value(FormatRfc3339(*t));
-}
-
 Status MissingUrl() { return Status::Error(ErrorCode::kInvalidRequest, "\"url\" is required"); }
 
 Result<int> ReadRedirectStatus(const boost::json::object& body) {
@@ -28,24 +23,102 @@ Result<int> ReadRedirectStatus(const boost::json::object& body) {
 
 }  // namespace
 
-boost::json::object LinkToJson(const Link& link, std::string_view base_url) {
-  boost::json::object o;
-  o["code"] = link.code;
-  o["short_url"] = std::string(base_url) + "/" + link.code;
-  o["url"] = link.fields.url;
-  o["title"] = link.fields.title ? boost::json::value(*link.fields.title) : nullptr;
-  boost::json::array tags;
-  for (const std::string& tag : link.fields.tags) tags.emplace_back(tag);
-  o["tags"] = std::move(tags);
-  o["created_at"] = FormatRfc3339(link.created_at);
-  o["updated_at"] = FormatRfc3339(link.updated_at);
-  o["expires_at"] = OptionalTime(link.fields.expires_at);
-  o["max_visits"] = link.fields.max_visits ? boost::json::value(*link.fields.max_visits) : nullptr;
-  o["redirect_status"] = link.fields.redirect_status;
-  o["forward_query"] = link.fields.forward_query;
-  o["disabled"] = link.disabled;
-  o["total_clicks"] = link.total_clicks;
-  return o;
+namespace {
+
+// `text` escaped for the inside of a JSON string.
+void AppendEscaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  size_t plain = 0;  // the start of the run of characters that need no escape
+  for (size_t i = 0; i < text.size(); ++i) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    if (c >= 0x20 && c != '"' && c != '\\') continue;
+    out.append(text.substr(plain, i - plain));
+    plain = i + 1;
+    out += '\\';
+    switch (c) {
+      case '"':
+      case '\\':
+        out += static_cast<char>(c);
+        break;
+      case '\b':
+        out += 'b';
+        break;
+      case '\t':
+        out += 't';
+        break;
+      case '\n':
+        out += 'n';
+        break;
+      case '\f':
+        out += 'f';
+        break;
+      case '\r':
+        out += 'r';
+        break;
+      default:
+        out += "u00";
+        out += kHex[c >> 4];
+        out += kHex[c & 15];
+    }
+  }
+  out.append(text.substr(plain));
+}
+
+void AppendJsonTime(std::string& out, TimePoint t) {
+  out += '"';
+  AppendRfc3339(out, t);
+  out += '"';
+}
+
+}  // namespace
+
+void AppendJsonString(std::string& out, std::string_view text) {
+  out += '"';
+  AppendEscaped(out, text);
+  out += '"';
+}
+
+void AppendLinkJson(std::string& out, const Link& link, std::string_view base_url) {
+  const LinkFields& fields = link.fields;
+  out += "{\"code\":";
+  AppendJsonString(out, link.code);
+  out += ",\"short_url\":\"";
+  AppendEscaped(out, base_url);
+  out += '/';
+  AppendEscaped(out, link.code);
+  out += '"';
+  out += ",\"url\":";
+  AppendJsonString(out, fields.url);
+  out += ",\"title\":";
+  fields.title ? AppendJsonString(out, *fields.title) : void(out += "null");
+  out += ",\"tags\":[";
+  for (size_t i = 0; i < fields.tags.size(); ++i) {
+    if (i > 0) out += ',';
+    AppendJsonString(out, fields.tags[i]);
+  }
+  out += "],\"created_at\":";
+  AppendJsonTime(out, link.created_at);
+  out += ",\"updated_at\":";
+  AppendJsonTime(out, link.updated_at);
+  out += ",\"expires_at\":";
+  fields.expires_at ? AppendJsonTime(out, *fields.expires_at) : void(out += "null");
+  out += ",\"max_visits\":";
+  out += fields.max_visits ? std::to_string(*fields.max_visits) : "null";
+  out += ",\"redirect_status\":";
+  out += std::to_string(fields.redirect_status);
+  out += ",\"forward_query\":";
+  out += fields.forward_query ? "true" : "false";
+  out += ",\"disabled\":";
+  out += link.disabled ? "true" : "false";
+  out += ",\"total_clicks\":";
+  out += std::to_string(link.total_clicks);
+  out += '}';
+}
+
+std::string LinkJson(const Link& link, std::string_view base_url) {
+  std::string out;
+  AppendLinkJson(out, link, base_url);
+  return out;
 }
 
 Result<CreateLinkRequest> ParseCreateLink(const boost::json::object& body) {

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <boost/json/object.hpp>
+#include <string>
 #include <string_view>
 
 #include "core/link.h"
@@ -10,7 +11,14 @@
 
 namespace hop {
 
-boost::json::object LinkToJson(const Link& link, std::string_view base_url);
+// The link object as JSON text, appended to `out`: the bytes boost::json::serialize writes for it,
+// without building its DOM first, which costs ten times as much. A bulk create answers a thousand
+// of them at once.
+void AppendLinkJson(std::string& out, const Link& link, std::string_view base_url);
+std::string LinkJson(const Link& link, std::string_view base_url);
+
+// `text` as a JSON string, quotes included, escaped as boost::json::serialize does.
+void AppendJsonString(std::string& out, std::string_view text);
 
 // {"url", "alias", "title", "tags", "expires_at", "max_visits", "redirect_status",
 // "forward_query"}.

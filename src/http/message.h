@@ -2,9 +2,10 @@
 //
 // The session (the only code that sees sockets and Beast types) converts the parsed request into a
 // Request and writes a Response back; everything in between (router, handlers) is a plain function
-// of these two, which is what the unit tests and the fuzzer call.
+// of these two, answering through a Respond, which is what the unit tests and the fuzzer call.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -35,6 +36,11 @@ struct Response {
 
   void SetHeader(std::string name, std::string value);
 };
+
+// Where the answer to a request goes: called exactly once, on any thread. Most handlers answer
+// before they return; a create answers once its link is committed, from the thread that committed
+// it.
+using Respond = std::function<void(Response)>;
 
 // True when the client would rather read HTML than JSON: a browser following a dead short link.
 bool PrefersHtml(const Request& request);

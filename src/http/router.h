@@ -3,6 +3,11 @@
 // Redirects (GET|HEAD /{code}) do not come through here: the session answers them on its hot path,
 // because they must not allocate. IsRedirectRequest is the one place that decides which is which.
 //
+// Answers go through a Respond (message.h). Most are given before Handle returns; creates are
+// answered once their links are committed, from the thread that committed them, which is what
+// lets the creates of many connections share one commit. A session therefore waits for its answer
+// before it reads the next request.
+//
 // Thread-safety: Handle may be called concurrently.
 #pragma once
 
@@ -26,12 +31,17 @@ class Router {
   explicit Router(ApiContext& api, const ServerMetrics* metrics = nullptr)
       : api_(api), guard_(api), metrics_(metrics) {}
 
-  // Answers every request that is not a redirect; errors as problem+json, never an exception.
-  Response Handle(const Request& request) const;
+  // Answers every request that is not a redirect through `respond`, exactly once, now or later;
+  // errors as problem+json, never an exception. `request` need only live until Handle returns.
+  void Handle(const Request& request, Respond respond) const;
+
+  // Handle, waiting on the calling thread for the answer: for callers without an event loop, the
+  // unit tests and the fuzzer. Not for a worker: a create would block it until its commit.
+  Response HandleAndWait(const Request& request) const;
 
  private:
-  Response Dispatch(const Request& request) const;
-  Response RouteLinks(const Request& request, std::string_view rest) const;
+  void Dispatch(const Request& request, const Respond& respond) const;
+  void RouteLinks(const Request& request, std::string_view rest, const Respond& respond) const;
 
   ApiContext& api_;
   ApiGuard guard_;

@@ -19,7 +19,7 @@ struct Server::Impl {
   Impl(const ServerOptions& options, ServerParts parts)
       : options(options),
         parts(parts),
-        metrics(parts.clicks, parts.api.store, parts.clock.Now()),
+        metrics(parts.clicks, parts.api.links.creator(), parts.api.store, parts.clock.Now()),
         router(parts.api, &metrics),
         proxies(TrustedProxies::Parse(options.trusted_proxies)) {
     const TrustedProxies& trusted = proxies.ok() ? proxies.value() : kNoProxies;
@@ -35,7 +35,7 @@ struct Server::Impl {
     }
     for (auto& worker : workers) {
       parts.events.Subscribe(
-          {.changed = [w = worker.get()](const std::string& code) { w->Forget(code); },
+          {.changed = [w = worker.get()](std::span<const std::string> codes) { w->Forget(codes); },
            .all_changed = [w = worker.get()] { w->ForgetAll(); }});
     }
   }

@@ -69,6 +69,13 @@ Response ServerMetrics::Scrape() const {
   out.Metric("hop_click_buffer_capacity_entries", "gauge",
              "Entries the click buffer keeps before dropping the oldest minutes (--click-buffer).")
       .Sample(clicks_.max_pending_entries());
+  out.Metric("hop_links_created_total", "counter",
+             "Links created through the API, each committed before it was answered.")
+      .Sample(creates_.links_created());
+  out.Metric("hop_link_create_batches_total", "counter",
+             "Transactions the created links were written in, several creates to one when they "
+             "arrive together.")
+      .Sample(creates_.batches());
   out.Metric("hop_store_up", "gauge", "1 when the store answered a ping during this scrape.")
       .Sample(uint64_t{store_up});
   out.Metric("hop_links_cached", "gauge", "Links held in the workers' caches, summed over workers.")

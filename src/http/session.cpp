@@ -1,15 +1,18 @@
 #include "http/session.h"
 
+#include <array>
+#include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/beast/core/buffers_suffix.hpp>
 #include <boost/beast/core/read_size.hpp>
 #include <boost/beast/http/read.hpp>
-#include <boost/beast/http/write.hpp>
 
 #include "core/bot_detector.h"
 #include "http/beast_request.h"
 #include "http/problem.h"
 #include "http/redirect_response.h"
+#include "http/response_head.h"
 #include "http/worker.h"
 
 namespace hop {
@@ -39,7 +42,7 @@ Session::Session(asio::ip::tcp::socket socket, Worker& worker, std::atomic<size_
   connections_.fetch_add(1, std::memory_order_relaxed);
   boost::system::error_code ignored;
   socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
-  // A response is first written directly (WriteRedirect): a full socket buffer must answer
+  // A response is first written directly (Write): a full socket buffer must answer
   // would_block rather than block the worker.
   socket_.non_blocking(true, ignored);
   peer_ = socket_.remote_endpoint(ignored).address();
@@ -226,7 +229,22 @@ void Session::Answer() {
   const ClientAddress client = Client();
   Request request = ToRequest(parser_->release());
   request.client = client;
-  WriteResponse(worker_.router().Handle(request), keep_alive);
+  // A create is answered after its commit, from the committing thread: the answer is carried back
+  // to this session's thread before anything touches the socket. Meanwhile no deadline runs (the
+  // wait is the server's, not the client's), nothing more is read, so pipelined requests are
+  // answered in order, and the session is not idle, so a graceful shutdown waits for the answer;
+  // the work guard keeps the worker's loop from running dry until then.
+  SetDeadline(Clock::time_point::max());
+  worker_.router().Handle(
+      request, [self = shared_from_this(), keep_alive,
+                work = asio::make_work_guard(socket_.get_executor())](Response response) {
+        self->worker_.Send([self, keep_alive, work, response = std::move(response)]() mutable {
+          // The answer may have come through the event loop (a create's does): an edge consumed
+          // meanwhile must not go unnoticed (WaitForRequest). An API answer can afford the read.
+          self->read_this_pass_ = false;
+          self->WriteResponse(std::move(response), keep_alive);
+        });
+      });
 }
 
 // The TCP peer, or the client a trusted proxy names. Off the hot path: a redirect only asks when
@@ -267,7 +285,7 @@ void Session::AnswerRedirect(std::string_view code) {
     const bool keep_alive = message.keep_alive() && !closing_;
     BuildRedirectResponse(redirect_, *resolution.link, query, worker_.date().Get(second),
                           keep_alive);
-    return WriteRedirect(keep_alive);
+    return Write(asio::buffer(redirect_), keep_alive);
   }
   const bool keep_alive = message.keep_alive();
   if (resolution.verdict == Verdict::kUnavailable) {
@@ -319,31 +337,26 @@ bool Session::IsBot(std::string_view user_agent) {
   return *last_user_agent_is_bot_;
 }
 
-void Session::WriteRedirect(bool keep_alive) {
-  boost::system::error_code ec;
-  const size_t written = socket_.write_some(asio::buffer(redirect_), ec);
-  if (!ec && written == redirect_.size()) return AfterResponse(keep_alive);
-  if (ec && ec != asio::error::would_block) return Close();
-  SetDeadline(Clock::now() + worker_.options().read_timeout);
-  asio::async_write(socket_, asio::buffer(redirect_) + written,
-                    [self = shared_from_this(), keep_alive](boost::system::error_code ec, size_t) {
-                      self->OnWrite(ec, keep_alive);
-                    });
-}
-
 void Session::WriteResponse(Response response, bool keep_alive) {
   keep_alive = keep_alive && !closing_;
   worker_.counters().CountResponse(response.status);
-  response_ = {};
-  response_.result(static_cast<unsigned>(response.status));
-  response_.version(11);
-  for (auto& [name, value] : response.headers) response_.set(name, value);
-  response_.set(http::field::date, worker_.date().Get(std::time(nullptr)));
-  response_.body() = std::move(response.body);
-  response_.keep_alive(keep_alive);
-  response_.prepare_payload();
+  BuildResponseHead(response_head_, response, worker_.date().Get(std::time(nullptr)), keep_alive);
+  response_body_ = std::move(response.body);
+  const std::array<asio::const_buffer, 2> buffers = {asio::buffer(response_head_),
+                                                     asio::buffer(response_body_)};
+  Write(buffers, keep_alive);
+}
+
+template <typename Buffers>
+void Session::Write(const Buffers& buffers, bool keep_alive) {
+  boost::system::error_code ec;
+  const size_t written = socket_.write_some(buffers, ec);
+  if (!ec && written == asio::buffer_size(buffers)) return AfterResponse(keep_alive);
+  if (ec && ec != asio::error::would_block) return Close();
   SetDeadline(Clock::now() + worker_.options().read_timeout);
-  http::async_write(socket_, response_,
+  beast::buffers_suffix<Buffers> rest(buffers);
+  rest.consume(written);
+  asio::async_write(socket_, rest,
                     [self = shared_from_this(), keep_alive](boost::system::error_code ec, size_t) {
                       self->OnWrite(ec, keep_alive);
                     });

@@ -10,10 +10,10 @@
 // The redirect path makes no system call but one read and one write, as nginx's: a keep-alive
 // connection waits for its next request in the worker's ReadinessPoller (no read that fails with
 // EAGAIN, see readiness_poller.h), bytes already buffered are parsed in place rather than through
-// an asynchronous read, a response is first written directly (a short one nearly always fits the
-// socket buffer at once), and the timeouts are enforced by one timer per session that moves only
-// when a deadline comes earlier than the timer, so a request served without waiting arms no timer
-// (see SetDeadline).
+// an asynchronous read, a response (any response, the API's too) is first written directly (a short
+// one nearly always fits the socket buffer at once), and the timeouts are enforced by one timer per
+// session that moves only when a deadline comes earlier than the timer, so a request served without
+// waiting arms no timer (see SetDeadline).
 #pragma once
 
 #include <atomic>
@@ -75,8 +75,11 @@ class Session final : public std::enable_shared_from_this<Session>,
   void AnswerRateLimited(int64_t retry_after_seconds, bool keep_alive);
   ClientAddress Client() const;
   bool IsBot(std::string_view user_agent);
-  void WriteRedirect(bool keep_alive);
   void WriteResponse(Response response, bool keep_alive);
+  // Writes `buffers` (the session's own, alive until the write ends): directly, and through the
+  // event loop only for what the socket buffer had no room for.
+  template <typename Buffers>
+  void Write(const Buffers& buffers, bool keep_alive);
   void OnWrite(boost::system::error_code ec, bool keep_alive);
   void AfterResponse(bool keep_alive);
   // The connection is closed at `deadline` unless a later one is set by then.
@@ -99,8 +102,9 @@ class Session final : public std::enable_shared_from_this<Session>,
   std::pmr::monotonic_buffer_resource fields_memory_{field_bytes_, sizeof(field_bytes_)};
   std::optional<Parser> parser_;
   size_t header_bytes_ = 0;
-  boost::beast::http::response<boost::beast::http::string_body> response_;
-  std::string redirect_;  // reused: after the first redirect, writing one allocates nothing
+  std::string redirect_;       // reused: after the first redirect, writing one allocates nothing
+  std::string response_head_;  // reused likewise, for every other response
+  std::string response_body_;
   boost::asio::ip::address peer_;  // read once: asking the socket costs a system call
   std::string last_user_agent_;
   std::optional<bool> last_user_agent_is_bot_;  // IsKnownBot(last_user_agent_), once known

@@ -3,9 +3,11 @@
 #include <sys/socket.h>
 #include <boost/asio/post.hpp>
 #include <boost/asio/socket_base.hpp>
+#include <utility>
 
 #include "http/session.h"
 #include "service/log.h"
+#include "service/wakeup_batch.h"
 
 namespace hop {
 
@@ -115,16 +117,41 @@ void Worker::Join(std::chrono::steady_clock::time_point deadline) {
   thread_.join();
 }
 
-void Worker::Forget(const std::string& code) {
-  asio::post(ioc_, [this, code] { cache_.Erase(code); });
+void Worker::Send(std::function<void()> task) {
+  if (ioc_.get_executor().running_in_this_thread()) return task();
+  bool post = false;
+  {
+    std::lock_guard lock(sent_mutex_);
+    sent_.push_back(std::move(task));
+    post = !std::exchange(sent_posted_, true);
+  }
+  if (!post) return;
+  auto wake = [this] { asio::post(ioc_, [this] { RunSentTasks(); }); };
+  if (!WakeupBatch::Defer(wake)) wake();
+}
+
+void Worker::RunSentTasks() {
+  std::vector<std::function<void()>> tasks;
+  {
+    std::lock_guard lock(sent_mutex_);
+    tasks.swap(sent_);
+    sent_posted_ = false;
+  }
+  for (std::function<void()>& task : tasks) task();
+}
+
+void Worker::Forget(std::span<const std::string> codes) {
+  Send([this, codes = std::vector<std::string>(codes.begin(), codes.end())] {
+    for (const std::string& code : codes) cache_.Erase(code);
+  });
 }
 
 void Worker::ForgetAll() {
-  asio::post(ioc_, [this] { cache_.Clear(); });
+  Send([this] { cache_.Clear(); });
 }
 
 void Worker::Hold(const ClientAddress& client, TimePoint until) {
-  asio::post(ioc_, [this, client, until] { penalty_box_.Hold(client, until); });
+  Send([this, client, until] { penalty_box_.Hold(client, until); });
 }
 
 }  // namespace hop

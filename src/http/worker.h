@@ -8,9 +8,12 @@
 #include <boost/asio/steady_timer.hpp>
 #include <functional>
 #include <future>
+#include <mutex>
+#include <span>
 #include <string>
 #include <thread>
 #include <unordered_set>
+#include <vector>
 
 #include "http/http_date.h"
 #include "http/readiness_poller.h"
@@ -47,8 +50,15 @@ class Worker {
   // Waits for the loop to run dry until `deadline`, then stops it, and joins the thread.
   void Join(std::chrono::steady_clock::time_point deadline);
 
-  // Forgets `code` in this worker's cache, on this worker's thread. Callable from any thread.
-  void Forget(const std::string& code);
+  // Runs `task` on this worker's thread: at once when called there, else soon. Callable from any
+  // thread. Tasks sent from another thread share one trip through the event loop until it runs
+  // them: the loop is woken once for them, not once each, and within a WakeupBatch
+  // (service/wakeup_batch.h) only when the batch ends, so that a committer handing over the
+  // answers to a batch of creates is not preempted by the worker it wakes after the first.
+  void Send(std::function<void()> task);
+
+  // Forgets `codes` in this worker's cache, on this worker's thread. Callable from any thread.
+  void Forget(std::span<const std::string> codes);
   // Forgets every link in this worker's cache, on this worker's thread. Callable from any thread.
   void ForgetAll();
   // Holds `client` in this worker's penalty box until `until`, on this worker's thread. Callable
@@ -79,6 +89,7 @@ class Worker {
   void Accept();
   void OnAccept(boost::system::error_code ec, boost::asio::ip::tcp::socket socket);
   void CloseIdleSessions();
+  void RunSentTasks();
 
   const ServerOptions& options_;
   ServerParts& parts_;
@@ -93,6 +104,11 @@ class Worker {
   std::unordered_set<Session*> sessions_;
   bool shutting_down_ = false;
   boost::asio::io_context ioc_{1};
+  // After the io_context, so destroyed before it: a task may hold a session and a claim on the
+  // loop's work, which must go while the loop exists.
+  std::mutex sent_mutex_;
+  std::vector<std::function<void()>> sent_;  // guarded by sent_mutex_
+  bool sent_posted_ = false;                 // a RunSentTasks is on its way; guarded
   boost::asio::ip::tcp::acceptor acceptor_{ioc_};
   boost::asio::steady_timer accept_retry_{ioc_};
   ReadinessPoller poller_{ioc_};

@@ -11,6 +11,7 @@
 #pragma once
 
 #include <functional>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -19,14 +20,18 @@ namespace hop {
 class LinkEvents {
  public:
   struct Subscriber {
-    std::function<void(const std::string& code)> changed;
+    std::function<void(std::span<const std::string> codes)> changed;
     std::function<void()> all_changed;
   };
 
   void Subscribe(Subscriber subscriber) { subscribers_.push_back(std::move(subscriber)); }
 
-  void Publish(const std::string& code) const {
-    for (const auto& subscriber : subscribers_) subscriber.changed(code);
+  void Publish(const std::string& code) const { Publish(std::span(&code, 1)); }
+
+  // The codes of many links at once, such as all those one batch of creates wrote: each subscriber
+  // hears of them in one call, so a worker is woken once for them rather than once for each.
+  void Publish(std::span<const std::string> codes) const {
+    for (const auto& subscriber : subscribers_) subscriber.changed(codes);
   }
 
   void PublishAllChanged() const {

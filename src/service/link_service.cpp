@@ -9,10 +9,6 @@ namespace hop {
 
 namespace {
 
-// With 62^7 codes, even a store of a billion links makes a random code collide with probability
-// 3e-4; eight collisions in a row mean something other than bad luck.
-constexpr int kMaxCodeAttempts = 8;
-
 // The same answer the store gives for a code nobody has: a link of another key must not be told
 // apart from a missing one.
 Status NotFound(std::string_view code) {
@@ -27,7 +23,11 @@ Status NeedsKey() { return Status::Error(ErrorCode::kUnauthorized, "this call ne
 
 LinkService::LinkService(Store& store, const Clock& clock, TargetUrlPolicy url_policy,
                          const LinkEvents& events)
-    : store_(store), clock_(clock), events_(events), policy_(std::move(url_policy)) {}
+    : store_(store),
+      clock_(clock),
+      events_(events),
+      policy_(std::move(url_policy)),
+      creator_(store, clock, events, GenerateShortCode) {}
 
 Status LinkService::CheckExpiry(const std::optional<TimePoint>& expires_at) const {
   if (expires_at && *expires_at <= clock_.Now()) {
@@ -36,34 +36,54 @@ Status LinkService::CheckExpiry(const std::optional<TimePoint>& expires_at) cons
   return Status::Ok();
 }
 
-Result<Link> LinkService::Create(const CreateLinkRequest& request, const Principal& caller) {
-  LinkFields fields = request.fields;
-  fields.owner_key_id = caller.key_id;
-  std::shared_lock policy_lock(policy_mutex_);
-  Result<std::string> url = NormalizeTargetUrl(fields.url, policy_);
+Result<LinkToCreate> LinkService::Check(CreateLinkRequest request, const Principal& caller) const {
+  LinkToCreate link{.alias = std::move(request.alias), .fields = std::move(request.fields)};
+  link.fields.owner_key_id = caller.key_id;
+  Result<std::string> url = NormalizeTargetUrl(link.fields.url, policy_);
   if (!url.ok()) return url.status();
-  fields.url = std::move(url).value();
-  if (Status s = ValidateLinkFields(fields); !s.ok()) return s;
-  if (Status s = CheckExpiry(fields.expires_at); !s.ok()) return s;
-
-  if (!request.alias) return CreateWithGeneratedCode(fields);
-  if (Status s = ValidateAlias(*request.alias); !s.ok()) return s;
-  Result<Link> link = store_.CreateLink(*request.alias, fields, clock_.Now());
-  // A cached "not found" for this alias must go, on every worker, before the 201 is seen.
-  if (link.ok()) events_.Publish(link.value().code);
+  link.fields.url = std::move(url).value();
+  if (Status s = ValidateLinkFields(link.fields); !s.ok()) return s;
+  if (Status s = CheckExpiry(link.fields.expires_at); !s.ok()) return s;
+  if (link.alias) {
+    if (Status s = ValidateAlias(*link.alias); !s.ok()) return s;
+  }
   return link;
 }
 
-Result<Link> LinkService::CreateWithGeneratedCode(const LinkFields& fields) {
-  for (int attempt = 0; attempt < kMaxCodeAttempts; ++attempt) {
-    Result<Link> link = store_.CreateLink(GenerateShortCode(), fields, clock_.Now());
+void LinkService::Create(std::vector<Result<CreateLinkRequest>> requests, const Principal& caller,
+                         CreateDone done) {
+  std::vector<LinkToCreate> valid;
+  std::vector<size_t> valid_at;       // the position of each valid request
+  std::vector<Result<Link>> results;  // the refusals in place; empty while every request is valid
+  valid.reserve(requests.size());
+  valid_at.reserve(requests.size());
+  std::shared_lock policy_lock(policy_mutex_);
+  for (size_t i = 0; i < requests.size(); ++i) {
+    Result<LinkToCreate> link = requests[i].ok() ? Check(std::move(requests[i]).value(), caller)
+                                                 : Result<LinkToCreate>(requests[i].status());
     if (link.ok()) {
-      events_.Publish(link.value().code);
-      return link;
+      valid.push_back(std::move(link).value());
+      valid_at.push_back(i);
+      continue;
     }
-    if (link.status().code() != ErrorCode::kAliasTaken) return link;
+    if (results.empty()) {
+      results.assign(requests.size(), Status::Error(ErrorCode::kInternal, "not created"));
+    }
+    results[i] = link.status();
   }
-  return Status::Error(ErrorCode::kInternal, "could not find a free short code; try again");
+  // Submitted under the lock: SetBlockedHosts relies on finding every checked create queued.
+  if (results.empty()) return creator_.Submit(std::move(valid), std::move(done));
+  if (valid.empty()) {
+    policy_lock.unlock();
+    return done(std::move(results));
+  }
+  creator_.Submit(std::move(valid),
+                  [results = std::move(results), valid_at = std::move(valid_at),
+                   done = std::move(done)](std::vector<Result<Link>> created) mutable {
+                    for (size_t j = 0; j < created.size(); ++j)
+                      results[valid_at[j]] = std::move(created[j]);
+                    done(std::move(results));
+                  });
 }
 
 Result<Link> LinkService::Get(std::string_view code, const Principal& caller) {
@@ -142,6 +162,9 @@ Result<LinkPage> LinkService::List(LinkQuery query, const Principal& caller) {
 
 Result<size_t> LinkService::SetBlockedHosts(std::vector<std::string> hosts) {
   std::unique_lock policy_lock(policy_mutex_);
+  // Creates are checked under the shared lock, so every one checked against the old list is
+  // queued by now; once written, the store's disabling below finds its link too.
+  creator_.Drain();
   policy_.blocked_hosts = std::move(hosts);
   Result<std::vector<std::string>> codes =
       store_.DisableLinksToHosts(policy_.blocked_hosts, clock_.Now());

@@ -1,8 +1,6 @@
 // Host keys: labels reversed.
 #include "store/host_key.h"
 
-#include "core/target_url.h"
-
 namespace hop {
 
 std::string HostKeyOf(std::string_view host) {
@@ -20,7 +18,18 @@ std::string HostKeyOf(std::string_view host) {
   return key;
 }
 
-std::string HostKeyOfUrl(std::string_view url) { return HostKeyOf(HostOfUrl(url)); }
+// Read as PostgreSQL's hop_host_key reads it (pg_migrations.cpp): lower-case scheme letters, "://",
+// then a bracketed IPv6 address, or everything up to a port, path, query or fragment. A URL parser
+// would find the same host in a normalized URL at many times the cost, for every link written.
+std::string HostKeyOfUrl(std::string_view url) {
+  size_t scheme = 0;
+  while (scheme < url.size() && url[scheme] >= 'a' && url[scheme] <= 'z') ++scheme;
+  if (scheme == 0 || url.substr(scheme, 3) != "://") return "";
+  const std::string_view rest = url.substr(scheme + 3);
+  size_t end = rest.find_first_of(":/?#");
+  if (rest.starts_with('[') && rest.find(']') != std::string_view::npos) end = rest.find(']') + 1;
+  return HostKeyOf(rest.substr(0, end));
+}
 
 std::string SubdomainKeysBegin(std::string_view key) { return std::string(key) + '.'; }
 

@@ -17,7 +17,8 @@ namespace hop {
 // The key of a host normalized as target URL hosts are; a trailing root dot is ignored.
 std::string HostKeyOf(std::string_view host);
 
-// The key of a normalized target URL's host ("" when it has none).
+// The key of a normalized target URL's host ("" when it has none). REQUIRES: `url` normalized as
+// NormalizeTargetUrl does (a lower-case scheme and host).
 std::string HostKeyOfUrl(std::string_view url);
 
 // The subdomain keys of `key` are those k with SubdomainKeysBegin(key) <= k <

@@ -32,6 +32,13 @@
 
 namespace hop {
 
+// A link for CreateLinks to insert: its code (a generated one or an alias) and its fields
+// (REQUIRES: validated, the URL normalized).
+struct NewLink {
+  std::string code;
+  LinkFields fields;
+};
+
 // A page request for ListLinks: newest first, keyset pagination on the link id.
 struct LinkQuery {
   int limit = 50;                       // REQUIRES: 1..1000
@@ -98,10 +105,21 @@ class Store {
   // The methods that return a Link fill its total_clicks and bot_clicks with the clicks rolled up
   // so far (RollUpClicks), which costs nothing to read; ReadClickTotals has the exact numbers.
 
-  // Inserts a link with created_at = updated_at = `now` and returns it with its id.
-  // kAliasTaken when a link with `code` exists.
-  virtual Result<Link> CreateLink(std::string_view code, const LinkFields& fields,
-                                  TimePoint now) = 0;
+  // Inserts `links` in one transaction, each with created_at = updated_at = `now`, and returns one
+  // result per link, in the order of `links`: the link with its id, or kAliasTaken for one whose
+  // code exists, stored before or earlier in `links` (that one alone is not inserted). Any other
+  // failure fails the whole call (kStoreUnavailable, kInternal) and commits none of them. An empty
+  // `links` touches nothing.
+  virtual Result<std::vector<Result<Link>>> CreateLinks(std::span<const NewLink> links,
+                                                        TimePoint now) = 0;
+
+  // CreateLinks of one link: the link, or kAliasTaken when a link with `code` exists.
+  Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) {
+    const NewLink link{std::string(code), fields};
+    Result<std::vector<Result<Link>>> created = CreateLinks({&link, 1}, now);
+    if (!created.ok()) return created.status();
+    return std::move(created.value().front());
+  }
 
   // kNotFound when no link has `code`.
   virtual Result<Link> FindLink(std::string_view code) = 0;

@@ -6,6 +6,8 @@
 namespace hop {
 
 std::string EncodeTags(const std::vector<std::string>& tags) {
+  // Most links have no tags, and a bulk create writes a thousand links at once.
+  if (tags.empty()) return "[]";
   boost::json::array array;
   array.reserve(tags.size());
   for (const std::string& tag : tags) array.emplace_back(tag);

@@ -1,5 +1,8 @@
 """Process lifecycle: restart, graceful SIGTERM with its final flush, and kill -9 (DESIGN.md section 5)."""
 
+import os
+import signal
+import sqlite3
 import threading
 import time
 
@@ -150,7 +153,83 @@ class GracefulShutdownTest(LifecycleTestCase):
         self.assertLessEqual(total, sum(answered) + len(answered))
 
 
+class CreatesAtShutdownTest(LifecycleTestCase):
+    """Creates wait for their commit, and a stopping server waits for them (docs/ARCHITECTURE.md)."""
+
+    def hold_write_lock(self):
+        """A connection of its own holding the database's write lock, as another process writing would:
+        hop's commits wait for it (up to its 5 s busy timeout)."""
+        db = sqlite3.connect(os.path.join(self.server.data_dir, "hop.db"), isolation_level=None, timeout=5)
+        db.execute("BEGIN IMMEDIATE")
+        return db
+
+    def test_sigterm_answers_creates_waiting_for_their_commit_and_keeps_them(self):
+        self.start_server()
+        answers = [None] * 6
+        lock = self.hold_write_lock()
+
+        def create(i):
+            if i % 2:
+                answers[i] = self.json("POST", "/api/v1/links/bulk",
+                                       {"links": [{"url": f"https://example.com/stop/{i}/{j}"} for j in range(3)]})
+            else:
+                answers[i] = self.json("POST", "/api/v1/links", {"url": f"https://example.com/stop/{i}"})
+
+        threads = [threading.Thread(target=create, args=(i,)) for i in range(len(answers))]
+        for t in threads:
+            t.start()
+        time.sleep(0.5)   # every request has reached hop and waits for the lock
+        self.assertEqual(answers, [None] * len(answers), "answered before the commit")
+        self.server.proc.send_signal(signal.SIGTERM)
+        time.sleep(0.5)   # hop is stopping: it has closed its listener and waits for the creates
+        self.assertIsNone(self.server.proc.poll(), "hop exited with creates unanswered")
+        lock.execute("COMMIT")
+        lock.close()
+        for t in threads:
+            t.join(10)
+        self.assertEqual(self.server.proc.wait(15), 0, self.server.output())
+        links = []
+        for status, _, body in answers:
+            if "results" in (body or {}):
+                self.assertEqual(status, 200, body)
+                links += [r["link"] for r in body["results"]]
+            else:
+                self.assertEqual(status, 201, body)
+                links.append(body)
+        self.assertEqual(len(links), 12)
+        self.server.start()
+        for link in links:
+            self.assertSameLink(self.get_link(link["code"]), link)
+
+
 class CrashTest(LifecycleTestCase):
+
+    def test_kill_9_right_after_many_concurrent_201s_keeps_every_link(self):
+        self.start_server()
+        answered = [[] for _ in range(8)]
+
+        def create(i):
+            conn = self.server.connection()
+            try:
+                for j in range(30):
+                    status, _, link = self.json("POST", "/api/v1/links",
+                                                {"url": f"https://example.com/crash/{i}/{j}"}, conn=conn)
+                    assert status == 201, (status, link)
+                    answered[i].append(link)
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=create, args=(i,)) for i in range(len(answered))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        self.server.kill()
+        self.server.start()
+        links = [link for per in answered for link in per]
+        self.assertEqual(len(links), 240)
+        for link in links:
+            self.assertSameLink(self.get_link(link["code"]), link)
 
     def test_kill_9_right_after_201_keeps_the_link(self):
         self.start_server()

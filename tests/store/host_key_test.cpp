@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "core/target_url.h"
+
 namespace hop {
 namespace {
 
@@ -20,6 +22,25 @@ TEST(HostKey, TheHostOfANormalizedUrl) {
   EXPECT_EQ(HostKeyOfUrl("https://a.b.example:8443/x?y#z"), "example.b.a");
   EXPECT_EQ(HostKeyOfUrl("http://[::1]:8080/"), "[::1]");
   EXPECT_EQ(HostKeyOfUrl("not a url"), "");
+}
+
+TEST(HostKey, TheHostEndsAtAPortPathQueryOrFragment) {
+  EXPECT_EQ(HostKeyOfUrl("https://example.com"), "com.example");
+  EXPECT_EQ(HostKeyOfUrl("https://example.com./"), "com.example");
+  EXPECT_EQ(HostKeyOfUrl("https://example.com?q=a.b"), "com.example");
+  EXPECT_EQ(HostKeyOfUrl("https://example.com#x.y"), "com.example");
+  EXPECT_EQ(HostKeyOfUrl("https://[2001:db8::1]/a:b"), "[2001:db8::1]");
+}
+
+TEST(HostKey, AgreesWithTheUrlParserOnEveryNormalizedUrl) {
+  const TargetUrlPolicy policy{.own_host = "sho.rt", .blocked_hosts = {}};
+  for (const char* raw : {"HTTPS://WWW.Example.COM:443/Path?q=1#f", "http://bücher.de:8080",
+                          "http://[2001:DB8::1]:80/x", "https://192.0.2.1/", "https://a.b.c.d.e/",
+                          "http://example.com.:81?x", "https://xn--bcher-kva.de#top"}) {
+    const Result<std::string> url = NormalizeTargetUrl(raw, policy);
+    ASSERT_TRUE(url.ok()) << raw;
+    EXPECT_EQ(HostKeyOfUrl(url.value()), HostKeyOf(HostOfUrl(url.value()))) << url.value();
+  }
 }
 
 TEST(HostKey, SubdomainRangeHoldsSubdomainsOnly) {

@@ -591,6 +591,29 @@ TEST_F(PostgresStoreTest, FeedReportsEveryCommittedChangeOfAnotherInstance) {
             (std::vector<std::string>{"made", "made", "made"}));
 }
 
+TEST_F(PostgresStoreTest, FeedReportsEveryLinkABatchCreatedAndNoneItRefused) {
+  std::unique_ptr<Store> writer = OpenMigrated(conninfo());
+  std::unique_ptr<Store> watched = OpenMigrated(conninfo());
+  ASSERT_NE(watched, nullptr);
+  Must(writer->CreateLink("old", UrlFields("https://example.com/"), kNow));
+  FeedLog log;
+  std::unique_ptr<LinkChangeFeed> feed = Watch(*watched, log);
+  ASSERT_TRUE(log.WaitForAllChanged(1, std::chrono::seconds(5)));
+
+  const std::vector<NewLink> batch = {{"first", UrlFields("https://example.com/1")},
+                                      {"old", UrlFields("https://example.com/2")},
+                                      {"second", UrlFields("https://example.com/3")},
+                                      {"first", UrlFields("https://example.com/4")}};
+  std::vector<Result<Link>> results = Must(writer->CreateLinks(batch, kNow));
+  ASSERT_TRUE(IsOk(results[0]) && IsOk(results[2]));
+  std::vector<std::string> codes = log.WaitForCodes(2, kReportDeadline);
+  std::sort(codes.begin(), codes.end());
+  EXPECT_EQ(codes, (std::vector<std::string>{"first", "second"}));
+  // Nothing else was reported: the next change is the next report.
+  Must(writer->CreateLink("marker", UrlFields("https://example.com/"), kNow));
+  EXPECT_EQ(log.WaitForCodes(3, kReportDeadline).back(), "marker");
+}
+
 TEST_F(PostgresStoreTest, FeedIsSilentAboutWhatDoesNotChangeALink) {
   std::unique_ptr<Store> store = OpenMigrated(conninfo());
   ASSERT_NE(store, nullptr);

@@ -20,6 +20,12 @@ TEST(Rfc3339, FormatsUtcWithWholeSeconds) {
   EXPECT_EQ(FormatRfc3339(FromUnixMillis(1'795'377'177'000)), "2026-11-22T19:52:57Z");
 }
 
+TEST(Rfc3339, FormatPadsEveryFieldToItsWidth) {
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2001-02-03T04:05:06Z")), "2001-02-03T04:05:06Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("9999-12-31T23:59:59Z")), "9999-12-31T23:59:59Z");
+  EXPECT_EQ(FormatRfc3339(*ParseRfc3339("2030-10-10T10:10:10Z")), "2030-10-10T10:10:10Z");
+}
+
 TEST(Rfc3339, FormatDropsMillisecondsWithoutRounding) {
   EXPECT_EQ(FormatRfc3339(FromUnixMillis(1'795'377'177'999)), "2026-11-22T19:52:57Z");
 }

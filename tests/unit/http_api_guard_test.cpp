@@ -41,7 +41,7 @@ class ApiGuardTest : public ::testing::Test {
                     .body = std::move(body)};
     request.client = ClientAddress::FromV4({192, 0, 2, 10});
     if (!request.body.empty()) request.headers.emplace_back("Content-Type", "application/json");
-    return router_.Handle(request);
+    return router_.HandleAndWait(request);
   }
   static std::pair<std::string, std::string> Bearer(const std::string& key) {
     return {"Authorization", "Bearer " + key};

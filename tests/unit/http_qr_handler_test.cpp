@@ -18,10 +18,10 @@ class QrHandlerTest : public ::testing::Test {
                    .target = "/api/v1/links",
                    .headers = {{"Content-Type", "application/json"}, Authorization()},
                    .body = R"({"url":"https://example.com/","alias":"launch"})"};
-    ASSERT_EQ(router_.Handle(create).status, 201);
+    ASSERT_EQ(router_.HandleAndWait(create).status, 201);
   }
   Response Get(std::string target) {
-    return router_.Handle(Request{
+    return router_.HandleAndWait(Request{
         .method = "GET", .target = std::move(target), .headers = {Authorization()}, .body = {}});
   }
   std::pair<std::string, std::string> Authorization() const {
@@ -86,7 +86,7 @@ TEST_F(QrHandlerTest, BadFormatOrSizeIsInvalidRequest) {
 }
 
 TEST_F(QrHandlerTest, OnlyGetIsAllowed) {
-  Response r = router_.Handle(
+  Response r = router_.HandleAndWait(
       Request{.method = "POST", .target = "/api/v1/links/launch/qr", .headers = {}, .body = {}});
   EXPECT_EQ(r.status, 405);
 }

@@ -20,7 +20,7 @@ class RouterTest : public ::testing::Test {
                     .body = std::move(body)};
     if (!request.body.empty())
       request.headers.emplace_back("Content-Type", std::move(content_type));
-    return router_.Handle(request);
+    return router_.HandleAndWait(request);
   }
   static boost::json::object Json(const Response& r) {
     return boost::json::parse(r.body).as_object();

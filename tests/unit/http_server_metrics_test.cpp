@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <future>
 #include <map>
 #include <sstream>
 
@@ -51,9 +52,12 @@ class ServerMetricsTest : public ::testing::Test {
   TempSqliteStore store_;
   ManualClock clock_{kNow};
   ClickPipeline clicks_{*store_, clock_, 2, {.max_pending = 1234}};
+  LinkEvents events_;
+  LinkService links_{*store_, clock_, TargetUrlPolicy{.own_host = "sho.rt", .blocked_hosts = {}},
+                     events_};
   ServingCounters counters_[2];
   LinkCache caches_[2] = {LinkCache(10, 10), LinkCache(10, 10)};
-  ServerMetrics metrics_{clicks_, *store_, kNow};
+  ServerMetrics metrics_{clicks_, links_.creator(), *store_, kNow};
 };
 
 TEST_F(ServerMetricsTest, IsPrometheusTextWithHelpAndTypeForEveryMetric) {
@@ -68,7 +72,8 @@ TEST_F(ServerMetricsTest, IsPrometheusTextWithHelpAndTypeForEveryMetric) {
   for (const char* name :
        {"hop_redirects_total", "hop_http_responses_total", "hop_clicks_flushed_total",
         "hop_clicks_dropped_total", "hop_clicks_pending", "hop_click_buffer_entries",
-        "hop_click_buffer_capacity_entries", "hop_store_up", "hop_links_cached",
+        "hop_click_buffer_capacity_entries", "hop_links_created_total",
+        "hop_link_create_batches_total", "hop_store_up", "hop_links_cached",
         "process_start_time_seconds"}) {
     EXPECT_EQ(parsed.help_lines[name], 1) << name;
     EXPECT_FALSE(parsed.types[name].empty()) << name;
@@ -113,15 +118,29 @@ TEST_F(ServerMetricsTest, ReportsTheClickPipelineAndTheStore) {
       std::to_string(ToUnixMillis(kNow) / 1000) + "." + std::to_string(ToUnixMillis(kNow) % 1000));
 }
 
+TEST_F(ServerMetricsTest, ReportsTheLinksCreatedAndTheBatchesTheyWereWrittenIn) {
+  const Principal admin = TestPrincipal(*store_, "admin");
+  CreateLinkRequest one;
+  one.fields.url = "https://example.com/one";
+  Must(CreateAndWait(links_, one, admin));
+  Must(CreateAndWait(links_, one, admin));
+  // A bulk request's links are written together.
+  std::vector<Result<CreateLinkRequest>> bulk(5, one);
+  std::promise<void> written;
+  links_.Create(std::move(bulk), admin, [&](std::vector<Result<Link>>) { written.set_value(); });
+  written.get_future().wait();
+  Parsed parsed = Scrape();
+  EXPECT_EQ(parsed.samples["hop_links_created_total"], "7");
+  EXPECT_EQ(parsed.samples["hop_link_create_batches_total"], "3");
+  EXPECT_EQ(parsed.types["hop_links_created_total"], "counter");
+}
+
 class RouterMetricsTest : public ServerMetricsTest {
  protected:
   Response Send(std::string method) {
-    return router_.Handle(
+    return router_.HandleAndWait(
         Request{.method = std::move(method), .target = "/metrics", .headers = {}, .body = {}});
   }
-  LinkEvents events_;
-  LinkService links_{*store_, clock_, TargetUrlPolicy{.own_host = "sho.rt", .blocked_hosts = {}},
-                     events_};
   StatsService stats_{*store_, clock_};
   AuthService auth_{*store_, clock_};
   RateLimits limits_{kNoRateLimits};

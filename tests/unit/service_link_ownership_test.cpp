@@ -2,6 +2,10 @@
 // serving.
 #include <gtest/gtest.h>
 
+#include <chrono>
+#include <future>
+#include <thread>
+
 #include "service/link_service.h"
 #include "service/stats_service.h"
 #include "service_test_support.h"
@@ -19,7 +23,10 @@ CreateLinkRequest Create(std::string url, std::string alias) {
 class LinkOwnershipTest : public ::testing::Test {
  protected:
   LinkOwnershipTest() {
-    events_.Subscribe({.changed = [this](const std::string& code) { published_.push_back(code); },
+    events_.Subscribe({.changed =
+                           [this](std::span<const std::string> codes) {
+                             published_.insert(published_.end(), codes.begin(), codes.end());
+                           },
                        .all_changed = [] {}});
   }
 
@@ -36,7 +43,7 @@ class LinkOwnershipTest : public ::testing::Test {
 };
 
 TEST_F(LinkOwnershipTest, ALinkBelongsToTheKeyThatCreatedIt) {
-  Link link = Must(links_.Create(Create("https://example.com/", "mine"), alice_));
+  Link link = Must(CreateAndWait(links_, Create("https://example.com/", "mine"), alice_));
   EXPECT_EQ(link.fields.owner_key_id, alice_.key_id);
   EXPECT_TRUE(IsOk(links_.Get("mine", alice_)));
   EXPECT_TRUE(IsOk(links_.Get("mine", admin_)));
@@ -44,7 +51,7 @@ TEST_F(LinkOwnershipTest, ALinkBelongsToTheKeyThatCreatedIt) {
 }
 
 TEST_F(LinkOwnershipTest, AnotherKeyCanNeitherChangeNorDeleteNorReadStats) {
-  Must(links_.Create(Create("https://example.com/", "mine"), alice_));
+  Must(CreateAndWait(links_, Create("https://example.com/", "mine"), alice_));
   LinkPatch patch;
   patch.title = std::optional<std::string>("stolen");
   EXPECT_TRUE(FailsWith(links_.Update("mine", patch, bob_), ErrorCode::kNotFound));
@@ -58,7 +65,8 @@ TEST_F(LinkOwnershipTest, AnotherKeyCanNeitherChangeNorDeleteNorReadStats) {
 }
 
 TEST_F(LinkOwnershipTest, AnonymousLinksHaveNoOwnerAndAnonymousCallersReadNothing) {
-  Link link = Must(links_.Create(Create("https://example.com/", "anon"), Principal::Anonymous()));
+  Link link =
+      Must(CreateAndWait(links_, Create("https://example.com/", "anon"), Principal::Anonymous()));
   EXPECT_FALSE(link.fields.owner_key_id.has_value());
   EXPECT_TRUE(FailsWith(links_.Get("anon", Principal::Anonymous()), ErrorCode::kUnauthorized));
   EXPECT_TRUE(FailsWith(links_.Get("anon", alice_), ErrorCode::kNotFound));
@@ -66,22 +74,48 @@ TEST_F(LinkOwnershipTest, AnonymousLinksHaveNoOwnerAndAnonymousCallersReadNothin
 }
 
 TEST_F(LinkOwnershipTest, ReplacingTheBlockListDisablesExistingLinksAndForgetsThemEverywhere) {
-  Must(links_.Create(Create("https://www.evil.example/x", "bad"), alice_));
-  Must(links_.Create(Create("https://good.example/", "good"), alice_));
+  Must(CreateAndWait(links_, Create("https://www.evil.example/x", "bad"), alice_));
+  Must(CreateAndWait(links_, Create("https://good.example/", "good"), alice_));
   published_.clear();
   EXPECT_EQ(Must(links_.SetBlockedHosts({"evil.example"})), 1u);
   EXPECT_TRUE(Must(links_.Get("bad", alice_)).disabled);
   EXPECT_FALSE(Must(links_.Get("good", alice_)).disabled);
   EXPECT_EQ(published_, std::vector<std::string>{"bad"});
-  EXPECT_TRUE(FailsWith(links_.Create(Create("https://evil.example/", "again"), alice_),
+  EXPECT_TRUE(FailsWith(CreateAndWait(links_, Create("https://evil.example/", "again"), alice_),
                         ErrorCode::kBlockedUrl));
   LinkPatch to_evil;
   to_evil.url = "https://mail.evil.example/";
   EXPECT_TRUE(FailsWith(links_.Update("good", to_evil, alice_), ErrorCode::kBlockedUrl));
 }
 
+TEST_F(LinkOwnershipTest, ACreateStillQueuedWhenTheBlockListChangesIsDisabledWithTheRest) {
+  WriteLock lock(store_.path());
+  ASSERT_TRUE(lock.locked());
+  // The committer waits for the lock with a first create, while a second, checked against the old
+  // list, waits in the queue.
+  auto create = [&](std::string url, std::string alias) {
+    return std::async(std::launch::async, [&, url, alias] {
+      return CreateAndWait(links_, Create(url, alias), alice_);
+    });
+  };
+  std::future<Result<Link>> first = create("https://good.example/", "first");
+  while (links_.creator().batches() == 0) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  std::future<Result<Link>> queued = create("https://evil.example/x", "queued");
+  std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  std::future<Result<size_t>> blocked =
+      std::async(std::launch::async, [&] { return links_.SetBlockedHosts({"evil.example"}); });
+  EXPECT_EQ(blocked.wait_for(std::chrono::milliseconds(50)), std::future_status::timeout);
+  lock.Release();
+  EXPECT_TRUE(IsOk(first.get()));
+  EXPECT_TRUE(IsOk(queued.get()));
+  // The list took effect once the queued create was written, so its link was disabled with the
+  // others rather than slipping past.
+  EXPECT_EQ(Must(blocked.get()), 1u);
+  EXPECT_TRUE(Must(links_.Get("queued", alice_)).disabled);
+}
+
 TEST_F(LinkOwnershipTest, ALinkDisabledByTheBlockListCannotBeEnabledWhileItsHostIsBlocked) {
-  Must(links_.Create(Create("https://evil.example/", "bad"), alice_));
+  Must(CreateAndWait(links_, Create("https://evil.example/", "bad"), alice_));
   Must(links_.SetBlockedHosts({"evil.example"}));
   LinkPatch enable;
   enable.disabled = false;
@@ -93,7 +127,7 @@ TEST_F(LinkOwnershipTest, ALinkDisabledByTheBlockListCannotBeEnabledWhileItsHost
 }
 
 TEST_F(LinkOwnershipTest, UnblockingLeavesDisabledLinksForTheirOwnersToEnable) {
-  Must(links_.Create(Create("https://evil.example/", "bad"), alice_));
+  Must(CreateAndWait(links_, Create("https://evil.example/", "bad"), alice_));
   Must(links_.SetBlockedHosts({"evil.example"}));
   Must(links_.SetBlockedHosts({}));
   EXPECT_TRUE(Must(links_.Get("bad", alice_)).disabled);

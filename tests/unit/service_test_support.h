@@ -1,17 +1,21 @@
-// Helpers for the service and HTTP unit tests: a real SQLite store in a temp directory, and a store
-// wrapper that counts the reads the redirect path and authentication make.
+// Helpers for the service and HTTP unit tests: a real SQLite store in a temp directory, a store
+// wrapper that counts the reads the redirect path and authentication make, a lock that holds its
+// writes back, and a create that waits for its commit.
 #pragma once
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <atomic>
 #include <filesystem>
+#include <future>
 #include <memory>
 #include <string>
 
 #include "../store/store_test_support.h"
 #include "core/api_key.h"
+#include "service/link_service.h"
 #include "service/principal.h"
 #include "service/rate_limits.h"
 #include "store/store.h"
@@ -33,11 +37,49 @@ class TempSqliteStore {
   }
   Store& operator*() { return *store_; }
   Store* operator->() { return store_.get(); }
+  std::string path() const { return dir_ + "/hop.db"; }
 
  private:
   std::string dir_;
   std::unique_ptr<Store> store_;
 };
+
+// A SQLite connection of its own on a store's file, holding the write lock while it lives, as
+// another process writing would: the store's writes wait for it (up to their busy timeout).
+class WriteLock {
+ public:
+  explicit WriteLock(const std::string& path) {
+    sqlite3_open(path.c_str(), &db_);
+    locked_ = sqlite3_exec(db_, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr) == SQLITE_OK;
+  }
+  ~WriteLock() { Release(); }
+  WriteLock(const WriteLock&) = delete;
+  WriteLock& operator=(const WriteLock&) = delete;
+  bool locked() const { return locked_; }
+  void Release() {
+    if (db_ == nullptr) return;
+    sqlite3_exec(db_, "COMMIT", nullptr, nullptr, nullptr);
+    sqlite3_close(db_);
+    db_ = nullptr;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  bool locked_ = false;
+};
+
+// LinkService::Create of one request, waiting for its result.
+inline Result<Link> CreateAndWait(LinkService& links, CreateLinkRequest request,
+                                  const Principal& caller) {
+  std::promise<Result<Link>> result;
+  std::future<Result<Link>> created = result.get_future();
+  std::vector<Result<CreateLinkRequest>> requests;
+  requests.push_back(std::move(request));
+  links.Create(std::move(requests), caller, [&result](std::vector<Result<Link>> links) {
+    result.set_value(std::move(links.front()));
+  });
+  return created.get();
+}
 
 // Rate limits that never refuse, for tests about something else.
 inline const RateLimitOptions kNoRateLimits{.api = {}, .create = {}, .scan = {}};
@@ -82,8 +124,9 @@ class CountingStore : public Store {
 
   Status Migrate() override { return inner_.Migrate(); }
   Status Ping() override { return inner_.Ping(); }
-  Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) override {
-    return inner_.CreateLink(code, fields, now);
+  Result<std::vector<Result<Link>>> CreateLinks(std::span<const NewLink> links,
+                                                TimePoint now) override {
+    return inner_.CreateLinks(links, now);
   }
   Result<Link> FindLink(std::string_view code) override {
     ++find_calls_;

@@ -27,6 +27,13 @@ class PgParams {
   void AddTextArray(std::span<const std::string> values);  // text[]
   void AddNull();                                          // any type
 
+  // Arrays with an element per row of a batch, for statements that unnest them; an empty optional
+  // is a NULL element.
+  void AddInt64Array(std::span<const std::optional<int64_t>> values);          // bigint[]
+  void AddInt32Array(std::span<const int32_t> values);                         // integer[]
+  void AddBoolArray(const std::vector<bool>& values);                          // boolean[]
+  void AddTextArray(std::span<const std::optional<std::string_view>> values);  // text[]
+
   // NULL when `value` is empty.
   void AddInt64OrNull(std::optional<int64_t> value) { value ? AddInt64(*value) : AddNull(); }
   void AddInt32OrNull(std::optional<int32_t> value) { value ? AddInt32(*value) : AddNull(); }
@@ -53,7 +60,7 @@ class PgParams {
   void EndValue();
   void AppendInt64(int64_t value);
   void AppendInt32(int32_t value);
-  void AppendArrayHeader(uint32_t element_type, size_t count);
+  void AppendArrayHeader(uint32_t element_type, size_t count, bool has_nulls = false);
 
   std::string bytes_;  // every value back to back
   std::vector<size_t> offsets_;

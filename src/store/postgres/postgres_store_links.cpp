@@ -9,11 +9,13 @@
 #include <algorithm>
 #include <limits>
 #include <string>
+#include <unordered_map>
 
 #include "store/host_key.h"
 #include "store/like_pattern.h"
 #include "store/postgres/pg_link_change_feed.h"
 #include "store/postgres/postgres_store_impl.h"
+#include "store/tags_json.h"
 
 namespace hop {
 namespace {
@@ -22,15 +24,26 @@ namespace {
   "id, code, url, title, tags, created_at, updated_at, expires_at, max_visits, visits, " \
   "redirect_status, forward_query, disabled, total_clicks, bot_clicks, owner_key_id"
 
-// A conflicting code inserts nothing and returns no row, rather than raising an error: no failed
-// statement, and no unique-violation noise in the server's log when a generated code collides.
-const PgStatement kInsertLink{"hop_insert_link", R"sql(
+// A whole batch in one statement: the new links arrive as one array per column, unnested in their
+// order. A conflicting code inserts nothing and returns no row, rather than raising an error: no
+// failed statement, and no unique-violation noise in the server's log when a generated code
+// collides. Rows are inserted in the batch's order (ORDER BY position), so of two with the same
+// code the first is stored. Tags, a list per link, travel as JSON text (store/tags_json.h), since
+// an array of arrays must be rectangular.
+const PgStatement kInsertLinks{"hop_insert_links", R"sql(
 INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, max_visits,
                    redirect_status, forward_query, owner_key_id)
-VALUES ($1::text, $2::text, $3::text, $4::text[], $5::bigint, $5::bigint, $6::bigint, $7::bigint,
-        $8::integer, $9::boolean, $10::bigint)
+SELECT code, url, title,
+       ARRAY(SELECT tag FROM json_array_elements_text(tags::json) WITH ORDINALITY AS t (tag, n)
+             ORDER BY n),
+       $1::bigint, $1::bigint, expires_at, max_visits, redirect_status, forward_query, owner_key_id
+FROM unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::bigint[],
+            $8::integer[], $9::boolean[], $10::bigint[])
+     WITH ORDINALITY AS batch (code, url, title, tags, expires_at, max_visits, redirect_status,
+                               forward_query, owner_key_id, position)
+ORDER BY position
 ON CONFLICT (code) DO NOTHING
-RETURNING )sql" HOP_LINK_COLUMNS ", " HOP_NOTIFY_LINK_CHANGED};
+RETURNING code, id, )sql" HOP_NOTIFY_LINK_CHANGED};
 
 const PgStatement kFindLink{"hop_find_link",
                             "SELECT " HOP_LINK_COLUMNS " FROM links WHERE code = $1::text"};
@@ -163,6 +176,11 @@ Status LinkNotFound(std::string_view code) {
   return Status::Error(ErrorCode::kNotFound, "no link has the code \"" + std::string(code) + "\"");
 }
 
+Status AliasTaken(std::string_view code) {
+  return Status::Error(ErrorCode::kAliasTaken,
+                       "the alias \"" + std::string(code) + "\" is already taken");
+}
+
 // The single link a statement returned, or kNotFound when it returned none.
 Result<Link> OneLink(Result<PgResult> rows, std::string_view code) {
   if (!rows.ok()) return rows.status();
@@ -170,28 +188,70 @@ Result<Link> OneLink(Result<PgResult> rows, std::string_view code) {
   return ReadLink(rows.value(), 0);
 }
 
+// The parameters of kInsertLinks: `links` column by column.
+PgParams InsertLinksParams(std::span<const NewLink> links, TimePoint now) {
+  std::vector<std::optional<std::string_view>> codes, urls, titles, tags;
+  std::vector<std::optional<int64_t>> expires_at, max_visits, owners;
+  std::vector<int32_t> redirect_statuses;
+  std::vector<bool> forward_queries;
+  std::vector<std::string> encoded_tags;
+  encoded_tags.reserve(links.size());  // `tags` points into it
+  for (const NewLink& link : links) {
+    const LinkFields& fields = link.fields;
+    codes.emplace_back(link.code);
+    urls.emplace_back(fields.url);
+    titles.push_back(fields.title ? std::optional<std::string_view>(*fields.title) : std::nullopt);
+    tags.emplace_back(encoded_tags.emplace_back(EncodeTags(fields.tags)));
+    expires_at.push_back(ToMillis(fields.expires_at));
+    max_visits.push_back(fields.max_visits);
+    redirect_statuses.push_back(fields.redirect_status);
+    forward_queries.push_back(fields.forward_query);
+    owners.push_back(fields.owner_key_id);
+  }
+  PgParams params;
+  params.AddInt64(ToUnixMillis(now));
+  params.AddTextArray(codes);
+  params.AddTextArray(urls);
+  params.AddTextArray(titles);
+  params.AddTextArray(tags);
+  params.AddInt64Array(expires_at);
+  params.AddInt64Array(max_visits);
+  params.AddInt32Array(redirect_statuses);
+  params.AddBoolArray(forward_queries);
+  params.AddInt64Array(owners);
+  return params;
+}
+
 }  // namespace
 
-Result<Link> PostgresStore::CreateLink(std::string_view code, const LinkFields& fields,
-                                       TimePoint now) {
-  PgParams params;
-  params.AddText(code);
-  params.AddText(fields.url);
-  params.AddTextOrNull(fields.title);
-  params.AddTextArray(fields.tags);
-  params.AddInt64(ToUnixMillis(now));
-  params.AddInt64OrNull(ToMillis(fields.expires_at));
-  params.AddInt64OrNull(fields.max_visits);
-  params.AddInt32(fields.redirect_status);
-  params.AddBool(fields.forward_query);
-  params.AddInt64OrNull(fields.owner_key_id);
-  Result<PgResult> rows = pool_->Acquire()->Execute(kInsertLink, params);
+Result<std::vector<Result<Link>>> PostgresStore::CreateLinks(std::span<const NewLink> links,
+                                                             TimePoint now) {
+  std::vector<Result<Link>> results;
+  if (links.empty()) return results;
+  Result<PgResult> rows = pool_->Acquire()->Execute(kInsertLinks, InsertLinksParams(links, now));
   if (!rows.ok()) return rows.status();
-  if (rows.value().rows() == 0) {
-    return Status::Error(ErrorCode::kAliasTaken,
-                         "the alias \"" + std::string(code) + "\" is already taken");
+  // Codes are unique, so each row names the one link of the batch with its code that was stored:
+  // the first (see kInsertLinks).
+  std::unordered_map<std::string, int64_t> stored;
+  for (int row = 0; row < rows.value().rows(); ++row)
+    stored.emplace(rows.value().Text(row, 0), rows.value().Int64(row, 1));
+  results.reserve(links.size());
+  for (const NewLink& new_link : links) {
+    auto it = stored.find(new_link.code);
+    if (it == stored.end()) {
+      results.emplace_back(AliasTaken(new_link.code));
+      continue;
+    }
+    Link link;
+    link.id = it->second;
+    link.code = new_link.code;
+    link.fields = new_link.fields;
+    link.created_at = now;
+    link.updated_at = now;
+    results.emplace_back(std::move(link));
+    stored.erase(it);  // a later link with the same code was not stored
   }
-  return ReadLink(rows.value(), 0);
+  return results;
 }
 
 Result<Link> PostgresStore::FindLink(std::string_view code) {

@@ -11,15 +11,21 @@ SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : db_(other.db_),
       stmt_(other.stmt_),
       bind_error_(other.bind_error_),
-      last_error_(other.last_error_) {
+      last_error_(other.last_error_),
+      copy_text_(other.copy_text_) {
   other.stmt_ = nullptr;
 }
 
 SqliteStatement::~SqliteStatement() {
-  if (stmt_ == nullptr) return;
   // Reset releases the statement's read snapshot; without it a cached SELECT would pin the WAL.
+  if (stmt_ != nullptr) Reset();
+}
+
+void SqliteStatement::Reset() {
   sqlite3_reset(stmt_);
   sqlite3_clear_bindings(stmt_);
+  bind_error_ = 0;
+  last_error_ = 0;
 }
 
 void SqliteStatement::Check(int rc) {
@@ -31,8 +37,8 @@ void SqliteStatement::BindOne(int index, int64_t value) {
 }
 
 void SqliteStatement::BindOne(int index, std::string_view value) {
-  Check(
-      sqlite3_bind_text64(stmt_, index, value.data(), value.size(), SQLITE_TRANSIENT, SQLITE_UTF8));
+  Check(sqlite3_bind_text64(stmt_, index, value.data(), value.size(),
+                            copy_text_ ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8));
 }
 
 void SqliteStatement::BindOne(int index, std::nullopt_t) { Check(sqlite3_bind_null(stmt_, index)); }

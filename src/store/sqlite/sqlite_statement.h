@@ -43,6 +43,20 @@ class SqliteStatement {
   Result<bool> Step();
   // Steps to completion, for statements that return no rows.
   Status Run();
+  // Binds the values to parameters first, first + 1, ... without copying their text: for the
+  // rows of a batch statement, whose text the caller holds anyway. REQUIRES: every text value
+  // outlives the statement's next Step.
+  template <typename... Values>
+  SqliteStatement& BindBorrowed(int first, const Values&... values) {
+    copy_text_ = false;
+    int index = first;
+    (BindOne(index++, values), ...);
+    copy_text_ = true;
+    return *this;
+  }
+
+  // Makes the statement ready to be bound and run again.
+  void Reset();
   // The extended result code of the last failed Step or Run, to tell constraint violations apart.
   int last_error() const { return last_error_; }
 
@@ -70,6 +84,7 @@ class SqliteStatement {
   sqlite3_stmt* stmt_;  // owned by the connection's cache; null after a move
   int bind_error_ = 0;
   int last_error_ = 0;
+  bool copy_text_ = true;  // false while BindBorrowed binds
 };
 
 }  // namespace hop

@@ -41,7 +41,8 @@ class SqliteStore final : public Store {
   Status Migrate() override;
   Status Ping() override;
 
-  Result<Link> CreateLink(std::string_view code, const LinkFields& fields, TimePoint now) override;
+  Result<std::vector<Result<Link>>> CreateLinks(std::span<const NewLink> links,
+                                                TimePoint now) override;
   Result<Link> FindLink(std::string_view code) override;
   Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
                           std::optional<int64_t> owner_key_id) override;

@@ -1,0 +1,165 @@
+// Store contract: CreateLinks, many links in one transaction with a result per link.
+#include <set>
+#include <string>
+#include <vector>
+
+#include "store_contract.h"
+#include "store_test_support.h"
+
+namespace hop {
+namespace {
+
+NewLink New(std::string code, std::string url) { return {std::move(code), UrlFields(url)}; }
+
+int64_t NewKey(Store& store, const std::string& name) {
+  ApiKey key;
+  key.name = name;
+  key.hash = HashApiKey(GenerateApiKey());
+  key.created_at = kNow;
+  return Must(store.CreateApiKey(key)).id;
+}
+
+std::vector<std::string> ListCodes(Store& store, LinkQuery query) {
+  std::vector<std::string> codes;
+  for (const Link& link : Must(store.ListLinks(query)).links) codes.push_back(link.code);
+  return codes;
+}
+
+TEST_P(StoreContract, CreateLinksReturnsEachLinkWithItsIdInOrder) {
+  std::vector<NewLink> batch = {New("one", "https://example.com/1"),
+                                New("two", "https://example.com/2"),
+                                New("three", "https://example.com/3")};
+  std::vector<Result<Link>> results = Must(store().CreateLinks(batch, kNow));
+  ASSERT_EQ(results.size(), 3u);
+  std::set<int64_t> ids;
+  for (size_t i = 0; i < batch.size(); ++i) {
+    ASSERT_TRUE(IsOk(results[i])) << i;
+    const Link& link = results[i].value();
+    EXPECT_EQ(link.code, batch[i].code);
+    EXPECT_EQ(link.fields.url, batch[i].fields.url);
+    EXPECT_EQ(link.created_at, kNow);
+    EXPECT_EQ(link.updated_at, kNow);
+    EXPECT_GT(link.id, 0);
+    ids.insert(link.id);
+    Link found = Must(store().FindLink(batch[i].code));
+    EXPECT_EQ(found.id, link.id);
+    EXPECT_EQ(found.fields.url, batch[i].fields.url);
+    EXPECT_EQ(found.created_at, kNow);
+  }
+  EXPECT_EQ(ids.size(), 3u);
+  // Newest first: the batch's order is the order of creation.
+  LinkQuery query;
+  EXPECT_EQ(ListCodes(store(), query), (std::vector<std::string>{"three", "two", "one"}));
+}
+
+TEST_P(StoreContract, CreateLinksRefusesTakenCodesOneByOneIncludingRepeatsWithinTheBatch) {
+  Must(store().CreateLink("taken", UrlFields("https://example.com/first"), kNow));
+  const std::vector<NewLink> batch = {
+      New("fresh", "https://example.com/fresh"), New("taken", "https://example.com/again"),
+      New("twice", "https://example.com/twice-1"), New("twice", "https://example.com/twice-2"),
+      New("after", "https://example.com/after")};
+  std::vector<Result<Link>> results = Must(store().CreateLinks(batch, kNow));
+  ASSERT_EQ(results.size(), 5u);
+  EXPECT_TRUE(IsOk(results[0]));
+  EXPECT_TRUE(FailsWith(results[1], ErrorCode::kAliasTaken));
+  EXPECT_TRUE(IsOk(results[2]));
+  EXPECT_TRUE(FailsWith(results[3], ErrorCode::kAliasTaken));
+  EXPECT_TRUE(IsOk(results[4]));
+  EXPECT_EQ(Must(store().FindLink("taken")).fields.url, "https://example.com/first");
+  // Of two with one code, the first is stored, and the result says so.
+  EXPECT_EQ(Must(store().FindLink("twice")).fields.url, "https://example.com/twice-1");
+  EXPECT_EQ(Must(store().FindLink("twice")).id, results[2].value().id);
+  EXPECT_EQ(Must(store().FindLink("after")).id, results[4].value().id);
+}
+
+TEST_P(StoreContract, CreateLinksKeepsEveryFieldTagsAndOwner) {
+  int64_t alice = NewKey(store(), "alice");
+  LinkFields full = UrlFields("https://example.com/full");
+  full.title = "Full 'one' ☕";
+  full.tags = {"news", "a\"b", "ünï"};
+  full.expires_at = kNow + std::chrono::hours(1);
+  full.max_visits = 5;
+  full.redirect_status = 308;
+  full.forward_query = true;
+  full.owner_key_id = alice;
+  const std::vector<NewLink> batch = {{"full", full}, New("bare", "https://example.com/bare")};
+  std::vector<Result<Link>> results = Must(store().CreateLinks(batch, kNow));
+  ASSERT_TRUE(IsOk(results[0]));
+  ASSERT_TRUE(IsOk(results[1]));
+  for (const Link& link : {results[0].value(), Must(store().FindLink("full"))}) {
+    EXPECT_EQ(link.fields.title, full.title);
+    EXPECT_EQ(link.fields.tags, full.tags);
+    EXPECT_EQ(link.fields.expires_at, full.expires_at);
+    EXPECT_EQ(link.fields.max_visits, full.max_visits);
+    EXPECT_EQ(link.fields.redirect_status, 308);
+    EXPECT_TRUE(link.fields.forward_query);
+    EXPECT_EQ(link.fields.owner_key_id, alice);
+  }
+  Link bare = Must(store().FindLink("bare"));
+  EXPECT_FALSE(bare.fields.title.has_value());
+  EXPECT_TRUE(bare.fields.tags.empty());
+  EXPECT_FALSE(bare.fields.expires_at.has_value());
+  EXPECT_FALSE(bare.fields.max_visits.has_value());
+  EXPECT_EQ(bare.fields.redirect_status, 302);
+  EXPECT_FALSE(bare.fields.owner_key_id.has_value());
+  // The tag and owner filters find the batch's links as they find links created one by one.
+  LinkQuery by_tag;
+  by_tag.tag = "ünï";
+  EXPECT_EQ(ListCodes(store(), by_tag), std::vector<std::string>{"full"});
+  LinkQuery by_owner;
+  by_owner.owner_key_id = alice;
+  EXPECT_EQ(ListCodes(store(), by_owner), std::vector<std::string>{"full"});
+}
+
+TEST_P(StoreContract, CreateLinksOfNothingIsOkAndEmpty) {
+  EXPECT_TRUE(Must(store().CreateLinks(std::span<const NewLink>(), kNow)).empty());
+}
+
+TEST_P(StoreContract, CreateLinksTakesAThousandAtOnce) {
+  std::vector<NewLink> batch;
+  for (int i = 0; i < 1000; ++i) {
+    batch.push_back(New("bulk" + std::to_string(i), "https://example.com/" + std::to_string(i)));
+  }
+  batch[500].fields.tags = {"middle"};
+  batch[700].code = "bulk3";  // far from the first "bulk3", however a store splits the batch
+  std::vector<Result<Link>> results = Must(store().CreateLinks(batch, kNow));
+  ASSERT_EQ(results.size(), 1000u);
+  std::set<int64_t> ids;
+  for (size_t i = 0; i < results.size(); ++i) {
+    if (i == 700) continue;
+    ASSERT_TRUE(IsOk(results[i])) << i;
+    ids.insert(results[i].value().id);
+  }
+  EXPECT_EQ(ids.size(), 999u);
+  EXPECT_TRUE(FailsWith(results[700], ErrorCode::kAliasTaken));
+  EXPECT_EQ(Must(store().FindLink("bulk3")).fields.url, "https://example.com/3");
+  EXPECT_EQ(Must(store().FindLink("bulk3")).id, results[3].value().id);
+  EXPECT_EQ(Must(store().FindLink("bulk999")).fields.url, "https://example.com/999");
+  EXPECT_EQ(Must(store().FindLink("bulk999")).id, results[999].value().id);
+  LinkQuery query;
+  query.limit = 1000;
+  LinkPage page = Must(store().ListLinks(query));
+  EXPECT_EQ(page.links.size(), 999u);
+  EXPECT_FALSE(page.next_before_id.has_value());
+  query.tag = "middle";
+  EXPECT_EQ(ListCodes(store(), query), std::vector<std::string>{"bulk500"});
+}
+
+TEST_P(StoreContract, CreateLinksThatFailsCommitsNothing) {
+  // A link naming a key that does not exist breaks the owner's foreign key: the whole batch
+  // fails, and the links before and after it in the batch are not stored either.
+  std::vector<NewLink> batch = {New("before", "https://example.com/before"),
+                                New("broken", "https://example.com/broken"),
+                                New("after", "https://example.com/after")};
+  batch[1].fields.owner_key_id = 987654;
+  EXPECT_TRUE(FailsWith(store().CreateLinks(batch, kNow), ErrorCode::kInternal));
+  for (const char* code : {"before", "broken", "after"}) {
+    EXPECT_TRUE(FailsWith(store().FindLink(code), ErrorCode::kNotFound)) << code;
+  }
+  EXPECT_TRUE(Must(store().ListLinks(LinkQuery{})).links.empty());
+  // The store is usable afterwards, and the codes are free.
+  EXPECT_TRUE(IsOk(store().CreateLink("before", UrlFields("https://example.com/"), kNow)));
+}
+
+}  // namespace
+}  // namespace hop

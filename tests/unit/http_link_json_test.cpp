@@ -1,0 +1,78 @@
+// The link object written as text: the same bytes as Boost.JSON's serializer, for every field.
+#include "http/link_json.h"
+
+#include <gtest/gtest.h>
+
+#include <boost/json.hpp>
+
+#include "core/rfc3339.h"
+#include "service_test_support.h"
+
+namespace hop {
+namespace {
+
+// The link object built as a Boost.JSON DOM, the way the API wrote it before AppendLinkJson.
+std::string SerializedByBoost(const Link& link, std::string_view base_url) {
+  boost::json::object o;
+  o["code"] = link.code;
+  o["short_url"] = std::string(base_url) + "/" + link.code;
+  o["url"] = link.fields.url;
+  o["title"] = link.fields.title ? boost::json::value(*link.fields.title) : nullptr;
+  boost::json::array tags;
+  for (const std::string& tag : link.fields.tags) tags.emplace_back(tag);
+  o["tags"] = std::move(tags);
+  o["created_at"] = FormatRfc3339(link.created_at);
+  o["updated_at"] = FormatRfc3339(link.updated_at);
+  o["expires_at"] =
+      link.fields.expires_at ? boost::json::value(FormatRfc3339(*link.fields.expires_at)) : nullptr;
+  o["max_visits"] = link.fields.max_visits ? boost::json::value(*link.fields.max_visits) : nullptr;
+  o["redirect_status"] = link.fields.redirect_status;
+  o["forward_query"] = link.fields.forward_query;
+  o["disabled"] = link.disabled;
+  o["total_clicks"] = link.total_clicks;
+  return boost::json::serialize(o);
+}
+
+Link PlainLink() {
+  Link link;
+  link.id = 7;
+  link.code = "abc1234";
+  link.fields = UrlFields("https://example.com/");
+  link.created_at = kNow;
+  link.updated_at = kNow;
+  return link;
+}
+
+TEST(LinkJson, APlainLinkIsWhatBoostJsonWrites) {
+  Link link = PlainLink();
+  EXPECT_EQ(LinkJson(link, "https://sho.rt"), SerializedByBoost(link, "https://sho.rt"));
+}
+
+TEST(LinkJson, EveryOptionalFieldSetIsWhatBoostJsonWrites) {
+  Link link = PlainLink();
+  link.fields.title = "A \"quoted\" title \\ with\ttabs\nand ☕ and \x01\x1f\x7f";
+  link.fields.tags = {"one", "t\"wo", "\b\f\r"};
+  link.fields.expires_at = kNow + std::chrono::hours(48);
+  link.fields.max_visits = 1'000'000'000'000;
+  link.fields.redirect_status = 308;
+  link.fields.forward_query = true;
+  link.disabled = true;
+  link.total_clicks = 42;
+  link.updated_at = kNow + std::chrono::seconds(5);
+  const std::string text = LinkJson(link, "http://[::1]:8080");
+  EXPECT_EQ(text, SerializedByBoost(link, "http://[::1]:8080"));
+  EXPECT_EQ(boost::json::parse(text).at("title").as_string(), *link.fields.title);
+}
+
+TEST(LinkJson, StringsAreEscapedAsBoostJsonEscapesThem) {
+  using namespace std::string_view_literals;
+  for (std::string_view text :
+       {""sv, "plain"sv, "\""sv, "\\"sv, "\x00\x01 end"sv, "naïve"sv, "a/b"sv}) {
+    std::string ours;
+    AppendJsonString(ours, text);
+    EXPECT_EQ(ours, boost::json::serialize(boost::json::value(boost::json::string(text)))) << text;
+  }
+}
+
+}  // namespace
+}  // namespace hop
