@@ -16,6 +16,7 @@
 
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -66,7 +67,7 @@ class LinkService {
 
  private:
   Result<Link> CreateWithGeneratedCode(const LinkFields& fields);
-  Status CountAllClicks(Link& link);
+  Status CountAllClicks(std::span<Link> links);
   Status CheckExpiry(const std::optional<TimePoint>& expires_at) const;
   // REQUIRES: policy_mutex_ held.
   Status CheckEnabling(std::string_view code, const LinkPatch& patch, const Principal& caller);
