@@ -84,6 +84,7 @@ std::vector<MinuteClicks> FlushOf(std::mt19937_64& random, int64_t minute) {
     ids.erase(std::unique(ids.begin(), ids.end()), ids.end());
   }
   std::vector<MinuteClicks> batch;
+  batch.reserve(ids.size());
   for (int64_t id : ids) batch.push_back({id, minute, 1, 0});
   return batch;
 }

@@ -20,6 +20,7 @@
 
 #include <optional>
 #include <shared_mutex>
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -88,7 +89,7 @@ class LinkService {
  private:
   // REQUIRES: policy_mutex_ held.
   Result<LinkToCreate> Check(CreateLinkRequest request, const Principal& caller) const;
-  Status CountAllClicks(Link& link);
+  Status CountAllClicks(std::span<Link> links);
   Status CheckExpiry(const std::optional<TimePoint>& expires_at) const;
   // REQUIRES: policy_mutex_ held.
   Status CheckEnabling(std::string_view code, const LinkPatch& patch, const Principal& caller);

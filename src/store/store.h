@@ -103,7 +103,7 @@ class Store {
   virtual Status Ping() = 0;
 
   // The methods that return a Link fill its total_clicks and bot_clicks with the clicks rolled up
-  // so far (RollUpClicks), which costs nothing to read; ReadClickTotals has the exact numbers.
+  // so far (RollUpClicks), which costs nothing to read; ReadAllTimeClicks has the exact numbers.
 
   // Inserts `links` in one transaction, each with created_at = updated_at = `now`, and returns one
   // result per link, in the order of `links`: the link with its id, or kAliasTaken for one whose
@@ -161,6 +161,11 @@ class Store {
   // exist.
   virtual Result<ClickTotals> ReadClickTotals(int64_t link_id,
                                               std::span<const MinuteSpan> spans) = 0;
+
+  // The all-time totals of each of `link_ids` (span_sums empty), in that order, in one snapshot:
+  // what a link's total_clicks and bot_clicks count once every click is rolled up. Zeros for a link
+  // that does not exist. The cost is about one index lookup per link per minute not rolled up yet.
+  virtual Result<std::vector<ClickTotals>> ReadAllTimeClicks(std::span<const int64_t> link_ids) = 0;
 
   // Non-zero buckets of `granularity` numbered first..last (inclusive), ascending; none for a link
   // that does not exist.

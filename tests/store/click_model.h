@@ -116,8 +116,8 @@ inline std::vector<MinuteClicks> RandomClicks(int64_t link_id, unsigned seed) {
 }
 
 // Every click answer of `store` about `link_id` against `model`: the totals with the spans around
-// the link's clicks, and the series of each granularity from a day before the link's first click
-// to a day after its last (or around kNowMinute for a link without clicks).
+// the link's clicks, the all-time totals, and the series of each granularity from a day before the
+// link's first click to a day after its last (or around kNowMinute for a link without clicks).
 inline ::testing::AssertionResult AnswersMatch(Store& store, const ClickModel& model,
                                                int64_t link_id) {
   const std::vector<MinuteSpan> spans = model.SpansAround(link_id);
@@ -136,6 +136,13 @@ inline ::testing::AssertionResult AnswersMatch(Store& store, const ClickModel& m
              << "link " << link_id << ": span [" << spans[i].first << ", " << spans[i].last
              << "] sums " << totals.value().span_sums[i] << ", expected " << expected.span_sums[i];
     }
+  }
+  const int64_t ids[] = {link_id};
+  Result<std::vector<ClickTotals>> all_time = store.ReadAllTimeClicks(ids);
+  if (!all_time.ok()) return IsOk(all_time);
+  if (all_time.value().size() != 1 || all_time.value()[0].total != expected.total ||
+      all_time.value()[0].bot_total != expected.bot_total) {
+    return ::testing::AssertionFailure() << "link " << link_id << ": all-time clicks differ";
   }
   int64_t first_minute = kNowMinute;
   int64_t last_minute = kNowMinute;

@@ -140,6 +140,29 @@ TEST_P(StoreContract, OneCallRollsUpAcrossDaysAndYears) {
   EXPECT_EQ(Must(store().FindLink("far")).total_clicks, 31);
 }
 
+TEST_P(StoreContract, AllTimeClicksOfManyLinksInOneRead) {
+  Links links(store());
+  ClickModel model;
+  for (int i = 0; i < 4; ++i) {
+    int64_t id = links.Create("l" + std::to_string(i));
+    ASSERT_TRUE(model.Write(store(), RandomClicks(id, 30 + i)));
+  }
+  ASSERT_FALSE(Must(store().RollUpClicks(kNowHourStart, 2)));  // halfway through a pass
+  const int64_t missing = links.ids().back() + 100;
+  const std::vector<int64_t> asked = {links.ids()[3], missing, links.ids()[0], links.ids()[3],
+                                      links.ids()[1]};
+  std::vector<ClickTotals> all = Must(store().ReadAllTimeClicks(asked));
+  ASSERT_EQ(all.size(), asked.size());
+  for (size_t i = 0; i < asked.size(); ++i) {
+    const ClickTotals expected = model.Totals(asked[i], {});
+    EXPECT_EQ(all[i].total, expected.total) << i;
+    EXPECT_EQ(all[i].bot_total, expected.bot_total) << i;
+    EXPECT_TRUE(all[i].span_sums.empty());
+  }
+  EXPECT_EQ(all[1].total + all[1].bot_total, 0);
+  EXPECT_TRUE(Must(store().ReadAllTimeClicks({})).empty());
+}
+
 TEST_P(StoreContract, RollingUpAgainChangesNothing) {
   Links links(store());
   ClickModel model;

@@ -158,6 +158,9 @@ class CountingStore : public Store {
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override {
     return inner_.ReadClickTotals(link_id, spans);
   }
+  Result<std::vector<ClickTotals>> ReadAllTimeClicks(std::span<const int64_t> link_ids) override {
+    return inner_.ReadAllTimeClicks(link_ids);
+  }
   Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity g, int64_t first,
                                                    int64_t last) override {
     return inner_.ReadClickSeries(link_id, g, first, last);

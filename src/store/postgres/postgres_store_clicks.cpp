@@ -154,6 +154,36 @@ SELECT 2, bucket, clicks, bot_clicks FROM minute_rows WHERE EXISTS (SELECT 1 FRO
 )sql";
 const PgStatement kReadClickTotals{"hop_read_click_totals", kReadClickTotalsSql.c_str()};
 
+// The totals of the links $1 (by their position in it) and their minute rows from their watermarks
+// on, in one snapshot. The minutes with any clicks from the lowest watermark on are found one seek
+// each, and each holds one lookup per link: `link_id = ANY` walks the index once per link, in the
+// index's own code rather than a plan node per lookup.
+const PgStatement kReadAllTimeClicks{"hop_read_all_time_clicks", R"sql(
+WITH RECURSIVE ids AS (
+  SELECT * FROM unnest($1::bigint[]) WITH ORDINALITY AS i(link_id, position)
+), watermark AS (
+  SELECT rolled_before_minute, rolling_before_minute, rolling_through_link FROM click_rollup
+  WHERE id = 1
+), present (minute) AS (
+  SELECT min(bucket) FROM minute_clicks
+  WHERE bucket >= (SELECT rolled_before_minute FROM watermark)
+  UNION ALL
+  SELECT (SELECT min(bucket) FROM minute_clicks WHERE bucket > present.minute)
+  FROM present WHERE present.minute IS NOT NULL
+), unrolled AS (
+  SELECT c.link_id, sum(c.clicks)::bigint AS clicks, sum(c.bot_clicks)::bigint AS bot_clicks
+  FROM present JOIN minute_clicks AS c
+    ON c.bucket = present.minute AND c.link_id = ANY ($1::bigint[])
+  CROSS JOIN watermark AS w
+  WHERE c.bucket >= CASE WHEN c.link_id <= w.rolling_through_link
+                         THEN w.rolling_before_minute ELSE w.rolled_before_minute END
+  GROUP BY c.link_id
+)
+SELECT ids.position, links.total_clicks + coalesce(unrolled.clicks, 0),
+       links.bot_clicks + coalesce(unrolled.bot_clicks, 0)
+FROM ids JOIN links ON links.id = ids.link_id LEFT JOIN unrolled ON unrolled.link_id = ids.link_id
+)sql"};
+
 int64_t GranularityCode(Granularity granularity) {  // as kReadClickTotals numbers them
   switch (granularity) {
     case Granularity::kMinute:
@@ -299,6 +329,23 @@ Result<ClickTotals> PostgresStore::ReadClickTotals(int64_t link_id,
   }
   AddUnrolledClicks(spans, unrolled, totals);
   return totals;
+}
+
+Result<std::vector<ClickTotals>> PostgresStore::ReadAllTimeClicks(
+    std::span<const int64_t> link_ids) {
+  std::vector<ClickTotals> all(link_ids.size());
+  if (link_ids.empty()) return all;
+  PgParams params;
+  params.AddInt64Array(link_ids);
+  Result<PgResult> read = pool_->Acquire()->Execute(kReadAllTimeClicks, params);
+  if (!read.ok()) return read.status();
+  const PgResult& rows = read.value();
+  for (int row = 0; row < rows.rows(); ++row) {
+    ClickTotals& totals = all[static_cast<size_t>(rows.Int64(row, 0) - 1)];
+    totals.total = rows.Int64(row, 1);
+    totals.bot_total = rows.Int64(row, 2);
+  }
+  return all;
 }
 
 Result<std::vector<BucketCount>> PostgresStore::ReadClickSeries(int64_t link_id,

@@ -53,6 +53,7 @@ class SqliteStore final : public Store {
   Status AddClicks(std::span<const MinuteClicks> clicks) override;
   Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) override;
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override;
+  Result<std::vector<ClickTotals>> ReadAllTimeClicks(std::span<const int64_t> link_ids) override;
   Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
                                                    int64_t first, int64_t last) override;
   Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) override;

@@ -183,6 +183,36 @@ Result<ClickTotals> SqliteStore::ReadClickTotals(int64_t link_id,
   return totals;
 }
 
+Result<std::vector<ClickTotals>> SqliteStore::ReadAllTimeClicks(std::span<const int64_t> link_ids) {
+  Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
+  if (!reader.ok()) return reader.status();
+  SqliteConnection& connection = *reader.value();
+  SqliteTransaction transaction(connection);
+  if (Status s = transaction.Begin(Mode::kRead); !s.ok()) return s;
+  Result<ClickWatermark> watermark = ReadClickWatermark(connection);
+  if (!watermark.ok()) return watermark.status();
+  std::vector<ClickTotals> all;
+  all.reserve(link_ids.size());
+  for (int64_t link_id : link_ids) {
+    ClickTotals& totals = all.emplace_back();
+    Result<SqliteStatement> link =
+        connection.Prepare("SELECT total_clicks, bot_clicks FROM links WHERE id = ?");
+    if (!link.ok()) return link.status();
+    Result<bool> row = link.value().Bind(link_id).Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) continue;  // minute rows outlive their link: they count for nothing
+    totals.total = link.value().Int(0);
+    totals.bot_total = link.value().Int(1);
+    Result<std::vector<MinuteClicks>> unrolled =
+        ReadMinuteRows(connection, link_id, watermark.value().FoldedBefore(link_id),
+                       std::numeric_limits<int64_t>::max());
+    if (!unrolled.ok()) return unrolled.status();
+    AddUnrolledClicks({}, unrolled.value(), totals);
+  }
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  return all;
+}
+
 Result<std::vector<BucketCount>> SqliteStore::ReadClickSeries(int64_t link_id,
                                                               Granularity granularity,
                                                               int64_t first, int64_t last) {
