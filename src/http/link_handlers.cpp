@@ -57,8 +57,8 @@ Result<CreateLinkRequest> ParseBulkItem(const boost::json::value& item) {
   return ParseCreateLink(item.as_object());
 }
 
-// Answers with make(), on the thread that committed the links. An exception must not escape there,
-// where it would end the process: a failure to build the answer answers 500 instead.
+// Answers with make(), usually on the thread that committed the links. An exception must not
+// escape there, where it would end the process: a failure to build the answer answers 500 instead.
 template <typename Make>
 void AnswerCommitted(const Respond& respond, Make make) {
   Response response;

@@ -23,11 +23,13 @@ LinkCreator::~LinkCreator() { Stop(); }
 void LinkCreator::Submit(std::vector<LinkToCreate> links, Done done) {
   if (links.empty()) return done({});
   const size_t count = links.size();
-  auto submission = std::make_shared<Submission>(
-      Submission{.results = std::vector<Result<Link>>(
-                     count, Status::Error(ErrorCode::kInternal, "the link was not written")),
-                 .remaining = count,
-                 .done = std::move(done)});
+  // Each result is a placeholder until its link is written, one per link of a bulk request: its
+  // detail is short enough to need no allocation of its own.
+  auto submission = std::make_shared<Submission>(Submission{
+      .results =
+          std::vector<Result<Link>>(count, Status::Error(ErrorCode::kInternal, "not written")),
+      .remaining = count,
+      .done = std::move(done)});
   bool queued = false;
   bool wake = false;
   {
