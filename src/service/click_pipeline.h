@@ -40,8 +40,9 @@ namespace hop {
 // hundred milliseconds, far from its default statement timeout of 10 s.
 inline constexpr size_t kMaxEntriesPerWrite = 10'000;
 
-// Link ids per rollup step: at a click on every link every minute, a step of an hour sums 120,000
-// minute rows and writes 6,000 rows, a fraction of a second.
+// Link ids per rollup step. A step writes at most three rows per link (its hour, day and totals)
+// and reads the links' minutes of the hour: on SQLite about 10 ms when they have a few minutes each
+// (bench/micro/store_clicks_bench.cpp), about 90 ms when every one has a click in every minute.
 inline constexpr int64_t kLinksPerRollUpStep = 2'000;
 // How long the flusher goes on with rollup steps after a flush before it flushes again.
 inline constexpr Millis kRollUpSlice{200};

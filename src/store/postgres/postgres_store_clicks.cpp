@@ -6,7 +6,6 @@
 // postgres_store_rollup.cpp). Buckets are numbered as in core/click_windows.h. However many clicks
 // a call carries, it is one statement: the entries travel as parallel arrays and unnest() turns
 // them back into rows on the server.
-#include <limits>
 #include <string>
 
 #include "store/postgres/postgres_store_impl.h"
