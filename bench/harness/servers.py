@@ -161,15 +161,13 @@ class Hop:
         return [self.process.pid]
 
     def flusher_tid(self):
-        """The click flusher's thread, so its share of hop's CPU can be told apart.
-
-        hop serve starts the flusher before its workers (cli/serve_command.cpp), and Linux hands out
-        thread ids in increasing order, so with --threads 1 the flusher is the lower of the two threads
-        besides the main one. None when the threads don't look like that.
-        """
-        threads = sorted(int(t) for t in os.listdir(f"/proc/{self.process.pid}/task"))
-        threads.remove(self.process.pid)
-        return threads[0] if len(threads) == 2 else None
+        """The click flusher's thread (named hop-clicks), so its share of hop's CPU can be told apart.
+        None when hop has no such thread."""
+        for task in os.listdir(f"/proc/{self.process.pid}/task"):
+            with open(f"/proc/{self.process.pid}/task/{task}/comm") as comm:
+                if comm.read().strip() == "hop-clicks":
+                    return int(task)
+        return None
 
     def stop(self):
         """SIGTERM: hop finishes the requests in flight and flushes every counted click, then exits 0."""

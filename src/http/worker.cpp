@@ -7,6 +7,7 @@
 
 #include "http/session.h"
 #include "service/log.h"
+#include "service/thread_name.h"
 #include "service/wakeup_batch.h"
 
 namespace hop {
@@ -58,6 +59,7 @@ void Worker::Start() {
   if (!poller_.Start()) LogLine("epoll_create1 failed; connections wait through Asio's reads");
   Accept();
   thread_ = std::thread([this] {
+    NameThisThread("hop-worker");
     ioc_.run();
     finished_.set_value();
   });

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "service/log.h"
+#include "service/thread_name.h"
 
 namespace hop {
 
@@ -20,7 +21,10 @@ ClickPipeline::~ClickPipeline() {
 }
 
 void ClickPipeline::Start() {
-  flusher_ = std::thread([this] { RunFlusher(); });
+  flusher_ = std::thread([this] {
+    NameThisThread("hop-clicks");
+    RunFlusher();
+  });
 }
 
 Status ClickPipeline::Stop() {

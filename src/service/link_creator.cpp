@@ -1,5 +1,6 @@
 #include "service/link_creator.h"
 
+#include "service/thread_name.h"
 #include "service/wakeup_batch.h"
 
 namespace hop {
@@ -16,7 +17,10 @@ LinkCreator::LinkCreator(Store& store, const Clock& clock, const LinkEvents& eve
       clock_(clock),
       events_(events),
       generate_code_(std::move(generate_code)),
-      committer_([this] { Run(); }) {}
+      committer_([this] {
+        NameThisThread("hop-creates");
+        Run();
+      }) {}
 
 LinkCreator::~LinkCreator() { Stop(); }
 
