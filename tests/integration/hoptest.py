@@ -99,6 +99,27 @@ def wait_for_next_second():
     time.sleep(1.0 - (now - int(now)) + 0.05)
 
 
+def run_threads(count, target, timeout=300):
+    """Runs target(i) on `count` threads released together; re-raises the first exception."""
+    barrier = threading.Barrier(count)
+    errors = []
+
+    def run(i):
+        try:
+            barrier.wait(10)
+            target(i)
+        except BaseException as e:   # reported by the caller's assertion
+            errors.append(e)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout)
+    if errors:
+        raise errors[0]
+
+
 def poll_until(fetch, done, timeout=STATS_DEADLINE, interval=POLL_INTERVAL):
     """Calls fetch() every `interval` seconds until done(value) holds or `timeout` passes.
     Returns (ok, last value); the caller asserts, so the failure message can show the last value."""

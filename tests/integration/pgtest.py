@@ -14,12 +14,11 @@ like one that passed.
 import os
 import shlex
 import subprocess
-import threading
 import time
 import unittest
 import urllib.parse
 
-from hoptest import HUMAN_UA, HopServer
+from hoptest import HUMAN_UA, HopServer, run_threads
 
 # Both instances of a test claim the same public URL, as instances behind one load balancer do.
 BASE_URL = "https://sho.rt"
@@ -89,27 +88,6 @@ def location(server, code, conn=None):
     """(status, Location) of GET /{code} on `server`."""
     status, headers, _ = server.request("GET", f"/{code}", headers={"User-Agent": HUMAN_UA}, conn=conn)
     return status, headers.get("location")
-
-
-def run_threads(count, target):
-    """Runs target(i) on `count` threads released together; re-raises the first exception."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(10)
-            target(i)
-        except BaseException as e:   # reported by the caller
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(300)
-    if errors:
-        raise errors[0]
 
 
 def metrics(server):

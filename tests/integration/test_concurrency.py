@@ -2,28 +2,7 @@
 
 import threading
 
-from hoptest import STATS_DEADLINE, HopTestCase, main
-
-
-def run_threads(count, target):
-    """Runs target(i) on `count` threads released together; re-raises the first exception."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(10)
-            target(i)
-        except BaseException as e:   # reported by the caller's assertion
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    if errors:
-        raise errors[0]
+from hoptest import STATS_DEADLINE, HopTestCase, main, run_threads
 
 
 class ConcurrencyTest(HopTestCase):

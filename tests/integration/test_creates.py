@@ -3,30 +3,8 @@ together. A 201 means the link is committed, whichever other creates shared its 
 (docs/ARCHITECTURE.md, "Creating links")."""
 
 import json
-import threading
 
-from hoptest import CODE_RE, HopTestCase, main, read_http_response
-
-
-def run_threads(count, target):
-    """Runs target(i) on `count` threads released together; re-raises the first exception."""
-    barrier = threading.Barrier(count)
-    errors = []
-
-    def run(i):
-        try:
-            barrier.wait(10)
-            target(i)
-        except BaseException as e:   # reported by the caller
-            errors.append(e)
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(120)
-    if errors:
-        raise errors[0]
+from hoptest import CODE_RE, HopTestCase, main, read_http_response, run_threads
 
 
 def metric(server, name):
