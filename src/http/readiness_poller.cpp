@@ -50,6 +50,7 @@ void ReadinessPoller::Wait() {
 }
 
 void ReadinessPoller::OnReady() {
+  ++pass_;
   std::array<epoll_event, kMaxEventsPerPass> events;
   const int ready = ::epoll_wait(epoll_.native_handle(), events.data(), kMaxEventsPerPass, 0);
   // Waiting again first: a watcher's read may close its socket, never the poller.

@@ -17,6 +17,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/posix/stream_descriptor.hpp>
+#include <cstdint>
 
 namespace hop {
 
@@ -45,11 +46,16 @@ class ReadinessPoller {
   // refused; the caller then waits through Asio.
   bool Watch(int socket, Watcher& watcher);
 
+  // Counts the poller's passes, each of which takes edges from the epoll set. A socket read during
+  // the current pass cannot have lost an edge to it: see Session::WaitForRequest.
+  uint64_t pass() const { return pass_; }
+
  private:
   void Wait();
   void OnReady();
 
   boost::asio::posix::stream_descriptor epoll_;
+  uint64_t pass_ = 0;
 };
 
 }  // namespace hop

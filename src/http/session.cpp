@@ -66,16 +66,15 @@ void Session::Shutdown() {
 
 // A keep-alive connection waits for its next request in the worker's ReadinessPoller, which reports
 // edges only (epoll's EPOLLET): an edge that came while the session was not waiting is not
-// repeated. Waiting is therefore safe only when the socket was read in this pass of the event loop:
-// any byte that arrives after that read makes a new edge, reported in a later pass. Otherwise the
-// session first reads once, which catches whatever an edge consumed meanwhile announced.
+// repeated. Waiting is therefore safe only when the socket was read since the poller last took
+// edges: any byte that arrives after that read makes a new edge, reported in a later pass.
+// Otherwise the session first reads once, which catches whatever a consumed edge announced.
 void Session::WaitForRequest() {
   if (closing_) return Close();
   // Pipelined requests are already buffered: no need to wait for the network.
   if (buffer_.size() > 0) return ReadRequest();
   if (!watched_) return WaitThroughAsio();
-  if (!read_this_pass_) {
-    read_this_pass_ = true;
+  if (read_in_pass_ != worker_.poller().pass()) {
     if (ReadOutcome outcome = ReadAvailable(); outcome != ReadOutcome::kWouldBlock) {
       return outcome == ReadOutcome::kRead ? ReadRequest() : Close();
     }
@@ -89,7 +88,6 @@ void Session::OnReadable() {
   if (!waiting_) return;  // an edge while busy: WaitForRequest reads before it waits again
   const std::shared_ptr<Session> self = std::move(waiting_);
   idle_ = false;
-  read_this_pass_ = true;
   switch (ReadAvailable()) {
     case ReadOutcome::kRead:
       return ReadRequest();
@@ -101,6 +99,7 @@ void Session::OnReadable() {
 }
 
 Session::ReadOutcome Session::ReadAvailable() {
+  read_in_pass_ = worker_.poller().pass();
   boost::system::error_code ec;
   const size_t bytes = socket_.read_some(buffer_.prepare(kFirstReadBytes), ec);
   if (ec == asio::error::would_block) return ReadOutcome::kWouldBlock;
@@ -162,7 +161,6 @@ void Session::ReadMoreHeader() {
 }
 
 void Session::OnMoreHeader(boost::system::error_code ec, size_t bytes) {
-  read_this_pass_ = false;
   buffer_.commit(bytes);
   if (ec == asio::error::eof) {
     // Named as Beast names them: the peer closed between requests, or within one.
@@ -187,7 +185,6 @@ void Session::OnHeader(size_t header_bytes) {
 }
 
 void Session::OnBody(boost::system::error_code ec) {
-  read_this_pass_ = false;
   if (ec) return AnswerReadError(ec);
   Answer();
 }
@@ -239,9 +236,6 @@ void Session::Answer() {
       request, [self = shared_from_this(), keep_alive,
                 work = asio::make_work_guard(socket_.get_executor())](Response response) {
         self->worker_.Send([self, keep_alive, work, response = std::move(response)]() mutable {
-          // The answer may have come through the event loop (a create's does): an edge consumed
-          // meanwhile must not go unnoticed (WaitForRequest). An API answer can afford the read.
-          self->read_this_pass_ = false;
           self->WriteResponse(std::move(response), keep_alive);
         });
       });
@@ -293,12 +287,7 @@ void Session::AnswerRedirect(std::string_view code) {
                          keep_alive);
   }
   if (resolution.verdict == Verdict::kNotFound) return AnswerMissingLink(Client(), now, keep_alive);
-  Request request = ToRequest(parser_->release());
-  Response response = PrefersHtml(request)
-                          ? HtmlErrorPage(ErrorCode::kGone)
-                          : ProblemResponse(ErrorCode::kGone, "this link is no longer available");
-  if (request.method == "HEAD") response.body.clear();
-  WriteResponse(std::move(response), keep_alive);
+  AnswerLinkError(ErrorCode::kGone, "this link is no longer available", keep_alive);
 }
 
 // A 404 costs the client a token of its scan budget; the one that empties it puts the client in
@@ -309,10 +298,13 @@ void Session::AnswerMissingLink(const ClientAddress& client, TimePoint now, bool
     worker_.hold_everywhere()(client, now + std::chrono::seconds(decision.retry_after_seconds));
     return AnswerRateLimited(decision.retry_after_seconds, keep_alive);
   }
+  AnswerLinkError(ErrorCode::kNotFound, "no link has this code", keep_alive);
+}
+
+void Session::AnswerLinkError(ErrorCode code, std::string detail, bool keep_alive) {
   Request request = ToRequest(parser_->release());
-  Response response = PrefersHtml(request)
-                          ? HtmlErrorPage(ErrorCode::kNotFound)
-                          : ProblemResponse(ErrorCode::kNotFound, "no link has this code");
+  Response response =
+      PrefersHtml(request) ? HtmlErrorPage(code) : ProblemResponse(code, std::move(detail));
   if (request.method == "HEAD") response.body.clear();
   WriteResponse(std::move(response), keep_alive);
 }
@@ -363,7 +355,6 @@ void Session::Write(const Buffers& buffers, bool keep_alive) {
 }
 
 void Session::OnWrite(boost::system::error_code ec, bool keep_alive) {
-  read_this_pass_ = false;
   if (ec || !keep_alive) return Close();
   WaitForRequest();
 }
@@ -373,10 +364,7 @@ void Session::OnWrite(boost::system::error_code ec, bool keep_alive) {
 void Session::AfterResponse(bool keep_alive) {
   if (!keep_alive) return Close();
   if (buffer_.size() == 0) return WaitForRequest();
-  asio::post(socket_.get_executor(), [self = shared_from_this()] {
-    self->read_this_pass_ = false;
-    self->WaitForRequest();
-  });
+  asio::post(socket_.get_executor(), [self = shared_from_this()] { self->WaitForRequest(); });
 }
 
 void Session::SetDeadline(Clock::time_point deadline) {

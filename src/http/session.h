@@ -24,12 +24,14 @@
 #include <boost/beast/http/string_body.hpp>
 #include <chrono>
 #include <cstddef>
+#include <cstdint>
 #include <memory>
 #include <memory_resource>
 #include <optional>
 #include <string>
 
 #include "core/clock.h"
+#include "core/status.h"
 #include "http/message.h"
 #include "http/readiness_poller.h"
 
@@ -73,6 +75,8 @@ class Session final : public std::enable_shared_from_this<Session>,
   void AnswerRedirect(std::string_view code);
   void AnswerMissingLink(const ClientAddress& client, TimePoint now, bool keep_alive);
   void AnswerRateLimited(int64_t retry_after_seconds, bool keep_alive);
+  // 404 or 410 for a redirect request: an HTML page for browsers, problem+json for the rest.
+  void AnswerLinkError(ErrorCode code, std::string detail, bool keep_alive);
   ClientAddress Client() const;
   bool IsBot(std::string_view user_agent);
   void WriteResponse(Response response, bool keep_alive);
@@ -112,8 +116,9 @@ class Session final : public std::enable_shared_from_this<Session>,
   std::atomic<size_t>& connections_;
   // Waiting for the next request in the worker's poller, which holds no reference: this does.
   std::shared_ptr<Session> waiting_;
-  bool watched_ = false;         // the worker's poller reports this socket's edges
-  bool read_this_pass_ = false;  // the socket was read in this pass of the event loop
+  bool watched_ = false;  // the worker's poller reports this socket's edges
+  // The poller pass during which the socket was last read (see WaitForRequest); none yet.
+  uint64_t read_in_pass_ = UINT64_MAX;
   bool idle_ = false;
   bool closing_ = false;
 };
