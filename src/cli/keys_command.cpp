@@ -18,14 +18,6 @@ struct Failure {
   std::string message;
 };
 
-std::unique_ptr<Store> OpenMigratedStore(const KeysFlags& flags) {
-  Result<std::unique_ptr<Store>> store = OpenStore(StoreSpec(flags.store, flags.data_dir));
-  if (!store.ok()) throw Failure{"cannot open the store: " + store.status().detail()};
-  if (Status s = store.value()->Migrate(); !s.ok())
-    throw Failure{"migration failed: " + s.detail()};
-  return std::move(store).value();
-}
-
 std::optional<TimePoint> ParseExpiry(const std::string& text, TimePoint now) {
   if (text.empty()) return std::nullopt;
   std::optional<TimePoint> at = ParseRfc3339(text);
@@ -91,15 +83,6 @@ void Revoke(Store& store, const KeysFlags& flags) {
             << "a second\n";
 }
 
-void AddStoreOptions(CLI::App* cmd, KeysFlags& flags) {
-  cmd->add_option("--data-dir", flags.data_dir, "Directory for instance-local data")
-      ->envname("HOP_DATA_DIR")
-      ->capture_default_str();
-  cmd->add_option("--store", flags.store,
-                  "sqlite:PATH or postgres://... (default: sqlite:<data dir>/hop.db)")
-      ->envname("HOP_STORE");
-}
-
 }  // namespace
 
 KeysCommands AddKeysCommands(CLI::App& app, KeysFlags& flags) {
@@ -119,7 +102,7 @@ KeysCommands AddKeysCommands(CLI::App& app, KeysFlags& flags) {
   commands.revoke = keys->add_subcommand("revoke", "Revoke a key; it cannot be undone");
   commands.revoke->add_option("name", flags.name, "The key's name")->required();
   for (CLI::App* cmd : {commands.create, commands.list, commands.revoke}) {
-    AddStoreOptions(cmd, flags);
+    AddStoreOptions(cmd, flags.storage);
   }
   return commands;
 }
@@ -129,10 +112,11 @@ int RunKeysCommand(const KeysCommands& commands, const KeysFlags& flags) {
     return -1;
   }
   try {
-    std::unique_ptr<Store> store = OpenMigratedStore(flags);
-    if (commands.create->parsed()) Create(*store, flags);
-    if (commands.list->parsed()) List(*store);
-    if (commands.revoke->parsed()) Revoke(*store, flags);
+    Result<std::unique_ptr<Store>> store = OpenMigratedStore(flags.storage);
+    if (!store.ok()) throw Failure{store.status().detail()};
+    if (commands.create->parsed()) Create(*store.value(), flags);
+    if (commands.list->parsed()) List(*store.value());
+    if (commands.revoke->parsed()) Revoke(*store.value(), flags);
     return 0;
   } catch (const Failure& failure) {
     std::cerr << "hop: " << failure.message << "\n";

@@ -5,11 +5,12 @@
 #include <CLI/App.hpp>
 #include <string>
 
+#include "cli/store_options.h"
+
 namespace hop {
 
 struct KeysFlags {
-  std::string data_dir = "./hop-data";
-  std::string store;
+  StoreOptions storage;
   std::string name;
   std::string role = "user";
   std::string scopes = "links:read,links:write,stats:read";

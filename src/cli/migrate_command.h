@@ -4,11 +4,12 @@
 #include <CLI/App.hpp>
 #include <string>
 
+#include "cli/store_options.h"
+
 namespace hop {
 
 struct MigrateFlags {
-  std::string data_dir = "./hop-data";
-  std::string store;
+  StoreOptions storage;
 };
 
 CLI::App* AddMigrateCommand(CLI::App& app, MigrateFlags& flags);

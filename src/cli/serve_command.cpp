@@ -150,11 +150,10 @@ std::string HostForUrl(const std::string& host) {
 
 int Serve(const ServeFlags& flags) {
   ServerOptions options = ServerOptionsOf(flags);
-  std::filesystem::create_directories(flags.data_dir);
-  Result<std::unique_ptr<Store>> opened = OpenStore(StoreSpec(flags.store, flags.data_dir));
-  if (!opened.ok()) throw Failure{"cannot open the store: " + opened.status().detail()};
+  std::filesystem::create_directories(flags.storage.data_dir);
+  Result<std::unique_ptr<Store>> opened = OpenMigratedStore(flags.storage);
+  if (!opened.ok()) throw Failure{opened.status().detail()};
   Store& store = *opened.value();
-  if (Status s = store.Migrate(); !s.ok()) throw Failure{"migration failed: " + s.detail()};
 
   std::string base_url = flags.base_url;
   while (base_url.ends_with('/')) base_url.pop_back();
@@ -170,7 +169,7 @@ int Serve(const ServeFlags& flags) {
     if (!applied.ok()) throw Failure{applied.status().detail()};
     LogLine(applied.value());
   }
-  Result<std::string> admin_key = EnsureAdminKey(store, clock, flags.data_dir);
+  Result<std::string> admin_key = EnsureAdminKey(store, clock, flags.storage.data_dir);
   if (!admin_key.ok()) throw Failure{"cannot create the admin key: " + admin_key.status().detail()};
   if (!admin_key.value().empty()) {
     LogLine("created the first API key, an admin key; it is in " + admin_key.value() +
@@ -221,10 +220,6 @@ int Serve(const ServeFlags& flags) {
 
 }  // namespace
 
-std::string StoreSpec(const std::string& store, const std::string& data_dir) {
-  return store.empty() ? "sqlite:" + data_dir + "/hop.db" : store;
-}
-
 CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   CLI::App* cmd = app.add_subcommand("serve", "Run the HTTP server: API, redirects and statistics");
   auto duration = CLI::Validator(DurationCheck, "DURATION");
@@ -234,13 +229,7 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& f) {
   cmd->add_option("--base-url", f.base_url,
                   "Public URL of this service, used in short_url (default: http://<listen>)")
       ->envname("HOP_BASE_URL");
-  cmd->add_option("--data-dir", f.data_dir,
-                  "Directory for instance-local data (the SQLite file by default)")
-      ->envname("HOP_DATA_DIR")
-      ->capture_default_str();
-  cmd->add_option("--store", f.store,
-                  "sqlite:PATH or postgres://... (default: sqlite:<data dir>/hop.db)")
-      ->envname("HOP_STORE");
+  AddStoreOptions(cmd, f.storage);
   cmd->add_option("--threads", f.threads, "Worker threads (default: hardware threads)")
       ->envname("HOP_THREADS")
       ->check(CLI::Range(0, 1024));

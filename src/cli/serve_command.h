@@ -4,13 +4,14 @@
 #include <CLI/App.hpp>
 #include <string>
 
+#include "cli/store_options.h"
+
 namespace hop {
 
 struct ServeFlags {
   std::string listen = "127.0.0.1:8080";
   std::string base_url;  // default: http://<listen address>
-  std::string data_dir = "./hop-data";
-  std::string store;   // default: sqlite:<data dir>/hop.db
+  StoreOptions storage;
   size_t threads = 0;  // default: hardware threads
   std::string flush_interval = "500ms";
   size_t max_body = 1 << 20;
@@ -38,8 +39,5 @@ CLI::App* AddServeCommand(CLI::App& app, ServeFlags& flags);
 
 // Runs the server until SIGINT/SIGTERM; returns the process exit code.
 int RunServe(const ServeFlags& flags);
-
-// The store spec the flags name: --store, or the SQLite file in the data dir.
-std::string StoreSpec(const std::string& store, const std::string& data_dir);
 
 }  // namespace hop
