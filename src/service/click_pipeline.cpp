@@ -73,14 +73,16 @@ Status ClickPipeline::Flush() {
     const auto part = std::span<const MinuteClicks>(batch).subspan(
         first, std::min(kMaxEntriesPerWrite, batch.size() - first));
     if (Status status = store_.AddClicks(part); !status.ok()) {
+      // Only what was written leaves the buffer; the rest is tried again next interval.
+      for (const MinuteClicks& entry : std::span(batch).first(first))
+        pending_.erase(Key{entry.link_id, entry.minute});
       CountWritten(written);
       return Failed(status);
     }
-    for (const MinuteClicks& entry : part) {
-      pending_.erase(Key{entry.link_id, entry.minute});
+    for (const MinuteClicks& entry : part)
       written += static_cast<uint64_t>(entry.humans + entry.bots);
-    }
   }
+  pending_.clear();
   CountWritten(written);
   if (failed_flushes_ > 0) {
     LogLine("click flush succeeded after " + std::to_string(failed_flushes_) +
