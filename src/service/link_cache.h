@@ -13,13 +13,14 @@
 // codes can neither push real links out nor hide a link created by another instance for long.
 //
 // Known links are laid out for the redirect path, whose memory traffic is mostly this lookup, and
-// for size, since a cache of millions of links is most of hop's memory. Each link is one allocation
-// holding its fields, its code and its URL (CachedLink). The table is open addressing with linear
-// probing over 8-byte slots, each a pointer to a link whose top 16 bits (unused by user-space
-// addresses on x86-64 and AArch64) carry 16 bits of the code's hash: a probe passes other codes
-// without reading their memory, so a hit reads one slot and one link. A link costs about 40 bytes
-// besides its URL (malloc's own 8 and its rounding included), plus 9 to 18 bytes of table (the
-// table doubles when 7/8 full).
+// for size, since a cache of millions of links is most of hop's memory. Each link is one block of a
+// LinkArena holding its fields, its code and its URL (CachedLink); the arena and the table lie on
+// huge pages once large (mapped_pages.h explains why that matters). The table is open addressing
+// with linear probing over 8-byte slots, each a pointer to a link whose top 16 bits (unused by
+// user-space addresses on x86-64 and AArch64) carry 16 bits of the code's hash: a probe passes
+// other codes without reading their memory, so a hit reads one slot and one link. A link costs 16
+// bytes plus its code and URL, rounded up to 8, plus 9 to 18 bytes of table (the table doubles when
+// 7/8 full).
 //
 // Thread-safety: none; confine each instance to one thread. Only shared_size() may be read from
 // any thread.
@@ -30,9 +31,10 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <vector>
 
 #include "core/link.h"
+#include "service/link_arena.h"
+#include "service/mapped_pages.h"
 
 namespace hop {
 
@@ -40,7 +42,6 @@ namespace hop {
 // is one), the code and the URL are stored right after the object, in the same allocation.
 class CachedLink {
  public:
-  CachedLink(const CachedLink&) = delete;
   CachedLink& operator=(const CachedLink&) = delete;
 
   int64_t id() const { return id_; }
@@ -57,8 +58,15 @@ class CachedLink {
  private:
   friend class LinkCache;
   CachedLink() = default;
+  // The fixed part only; what trails it is copied apart (LinkCache::CompactWhenWasteful).
+  CachedLink(const CachedLink&) = default;
   const char* trailing() const { return reinterpret_cast<const char*>(this + 1); }
+  char* trailing() { return reinterpret_cast<char*>(this + 1); }
   const char* code_bytes() const { return trailing() + (expires_ ? sizeof(int64_t) : 0); }
+  // The link's whole block: the fixed part and what trails it.
+  size_t block_bytes() const {
+    return sizeof(CachedLink) + (expires_ ? sizeof(int64_t) : 0) + code_size_ + url_size_;
+  }
 
   // Sized so that the fixed part is 16 bytes.
   int64_t id_ = 0;
@@ -94,6 +102,8 @@ class LinkCache {
   void Clear();
 
   size_t size() const { return size_; }
+  // The memory the links and the table take from the kernel.
+  size_t mapped_bytes() const { return arena_.mapped_bytes() + table_.size(); }
   // The number of links cached, as of the last change, for readers on other threads (metrics).
   size_t shared_size() const { return shared_size_.load(std::memory_order_relaxed); }
 
@@ -104,8 +114,12 @@ class LinkCache {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
 
-  static CachedLink* NewLink(std::string_view code, const Link& link);
-  static void DeleteLink(CachedLink* link);
+  CachedLink* NewLink(std::string_view code, const Link& link);
+  void DeleteLink(CachedLink* link);
+  // Moves every link to a fresh arena once freed blocks outweigh the links: bounds the memory that
+  // links of sizes never asked for again would hold.
+  void CompactWhenWasteful();
+  uintptr_t* slots() const { return reinterpret_cast<uintptr_t*>(table_.data()); }
   // The slot holding `code`, or the empty slot that ends its probe sequence.
   size_t SlotOf(std::string_view code, uint64_t hash) const;
   void Insert(uintptr_t slot);
@@ -115,7 +129,9 @@ class LinkCache {
 
   const size_t capacity_;
   const size_t missing_capacity_;
-  std::vector<uintptr_t> slots_;  // 0 when empty; else a CachedLink* tagged in its top bits
+  LinkArena arena_;
+  MappedPages table_;      // the slots: 0 when empty; else a CachedLink* tagged in its top bits
+  size_t slot_count_ = 0;  // a power of two, or 0 before the first link
   size_t size_ = 0;
   size_t eviction_cursor_ = 0;
   std::unordered_map<std::string, int64_t, Hash, std::equal_to<>> missing_;  // code -> forget at ms

@@ -152,5 +152,56 @@ TEST(LinkCache, EraseForgetsFoundAndMissingAlike) {
   EXPECT_EQ(cache.size(), 0u);
 }
 
+// Links replaced again and again with URLs of ever new lengths leave freed blocks that no new link
+// fits exactly; the cache must move its links rather than hold those blocks forever.
+TEST(LinkCache, ReplacingLinksWithUrlsOfChangingLengthsKeepsMemoryBounded) {
+  LinkCache cache(1'000, 10);
+  for (int round = 0; round < 200; ++round) {
+    const std::string url = "https://example.com/" + std::string(8 * round + 1, 'x');
+    for (int i = 0; i < 1'000; ++i) cache.Put(CodeOf(i), LinkTo(i, url));
+  }
+  // The last round's links are about 1,640 bytes each: 1.6 MB in use.
+  EXPECT_LT(cache.mapped_bytes(), size_t{8} << 20);
+  const std::string last_url = "https://example.com/" + std::string(8 * 199 + 1, 'x');
+  for (int i = 0; i < 1'000; ++i) {
+    const CachedLink* cached = cache.Find(CodeOf(i));
+    ASSERT_NE(cached, nullptr) << CodeOf(i);
+    EXPECT_EQ(cached->id(), i);
+    EXPECT_EQ(cached->code(), CodeOf(i));
+    EXPECT_EQ(cached->url(), last_url);
+  }
+}
+
+// Links moved to a fresh arena keep every field, the expiry that trails some of them included.
+TEST(LinkCache, LinksKeepEveryFieldWhenMovedToFreshMemory) {
+  LinkCache cache(100, 10);
+  Link kept = LinkTo(7, "https://example.com/kept");
+  kept.fields.expires_at = FromUnixMillis(1'700'000'000'123);
+  kept.fields.redirect_status = 308;
+  kept.fields.forward_query = true;
+  cache.Put("kept", kept);
+  // Churn enough freed bytes (over 1 MiB, more than the links in use) to move the links.
+  for (int round = 0; round < 300; ++round) {
+    cache.Put("churn", LinkTo(1, "https://example.com/" + std::string(4'000 + round * 8, 'y')));
+  }
+  const CachedLink* cached = cache.Find("kept");
+  ASSERT_NE(cached, nullptr);
+  EXPECT_EQ(cached->id(), 7);
+  EXPECT_EQ(cached->url(), "https://example.com/kept");
+  EXPECT_EQ(cached->expires_at_ms(), 1'700'000'000'123);
+  EXPECT_EQ(cached->redirect_status(), 308);
+  EXPECT_TRUE(cached->forward_query());
+  EXPECT_EQ(cache.Find("churn")->url().size(),
+            std::string("https://example.com/").size() + 4'000 + 299 * 8);
+}
+
+TEST(LinkCache, ClearGivesItsMemoryBack) {
+  LinkCache cache(100'000, 10);
+  for (int i = 0; i < 50'000; ++i) cache.Put(CodeOf(i), LinkWithId(i));
+  EXPECT_GT(cache.mapped_bytes(), size_t{2} << 20);
+  cache.Clear();
+  EXPECT_EQ(cache.mapped_bytes(), 0u);
+}
+
 }  // namespace
 }  // namespace hop
