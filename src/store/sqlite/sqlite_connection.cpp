@@ -107,4 +107,8 @@ int64_t SqliteConnection::last_insert_id() const { return sqlite3_last_insert_ro
 
 bool SqliteConnection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
+void SqliteConnection::EnforceForeignKeys(bool on) {
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, nullptr);
+}
+
 }  // namespace hop
