@@ -161,5 +161,26 @@ TEST_P(StoreContract, CreateLinksThatFailsCommitsNothing) {
   EXPECT_TRUE(IsOk(store().CreateLink("before", UrlFields("https://example.com/"), kNow)));
 }
 
+TEST_P(StoreContract, CreateLinksOfAThousandWithAMissingOwnerCommitsNothing) {
+  // A batch that large may be checked another way than a small one (SQLite: without foreign keys,
+  // see sqlite_store_links.cpp); the contract is the same.
+  const int64_t alice = NewKey(store(), "alice");
+  std::vector<NewLink> batch;
+  for (int i = 0; i < 1000; ++i) {
+    batch.push_back(New("bulk" + std::to_string(i), "https://example.com/" + std::to_string(i)));
+    batch.back().fields.owner_key_id = alice;
+  }
+  batch[600].fields.owner_key_id = 987654;
+  EXPECT_TRUE(FailsWith(store().CreateLinks(batch, kNow), ErrorCode::kInternal));
+  EXPECT_TRUE(FailsWith(store().FindLink("bulk0"), ErrorCode::kNotFound));
+  EXPECT_TRUE(Must(store().ListLinks(LinkQuery{})).links.empty());
+  // The batch without the broken link goes in, and foreign keys are on again afterwards.
+  batch[600].fields.owner_key_id = alice;
+  ASSERT_EQ(Must(store().CreateLinks(batch, kNow)).size(), 1000u);
+  std::vector<NewLink> small = {New("small", "https://example.com/small")};
+  small[0].fields.owner_key_id = 987654;
+  EXPECT_TRUE(FailsWith(store().CreateLinks(small, kNow), ErrorCode::kInternal));
+}
+
 }  // namespace
 }  // namespace hop

@@ -48,6 +48,17 @@ Status SqliteConnection::Configure(Role role, std::chrono::milliseconds busy_tim
     // temporary file, created, written and deleted for every batch of creates. In memory it is a
     // copy per changed page.
     if (Status s = Pragma("PRAGMA temp_store=MEMORY", ""); !s.ok()) return s;
+    // A batch of creates inserts into the index on code at random places, a leaf page per link:
+    // with SQLite's default cache of 2 MB, a batch of a few thousand links spilled dirty pages to
+    // the WAL in mid-transaction and read the index back from the OS a page at a time. 64 MiB holds
+    // the code index of a few million links and the largest batch (service/link_creator.h); it is
+    // a bound, filled only as pages are read.
+    if (Status s = Pragma("PRAGMA cache_size=-65536", ""); !s.ok()) return s;
+    // Each checkpoint copies every page changed since the last one into the database and syncs
+    // both files, on the thread that committed. Every 1,000 pages (SQLite's default) that was
+    // after nearly every batch of creates, and the same index pages were copied again each time;
+    // every 16,384 pages (a 64 MiB WAL) an index page changed by many batches is copied once.
+    if (Status s = Pragma("PRAGMA wal_autocheckpoint=16384", ""); !s.ok()) return s;
   }
   if (role == Role::kReader) {
     // Readers never write; saying so turns a stray write into an error instead of a lock fight.
@@ -95,5 +106,9 @@ int64_t SqliteConnection::changes() const { return sqlite3_changes64(db_); }
 int64_t SqliteConnection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
 
 bool SqliteConnection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void SqliteConnection::EnforceForeignKeys(bool on) {
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, nullptr);
+}
 
 }  // namespace hop

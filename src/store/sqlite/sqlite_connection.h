@@ -49,6 +49,9 @@ class SqliteConnection {
   int64_t last_insert_id() const;
   // True while a transaction is open.
   bool in_transaction() const;
+  // Turns the checking of foreign keys (and their cascades) on or off; every cached statement is
+  // prepared again on its next use. REQUIRES: no transaction is open.
+  void EnforceForeignKeys(bool on);
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <limits>
+#include <optional>
 
 #include "store/host_key.h"
 #include "store/like_pattern.h"
@@ -39,11 +40,19 @@ Status AliasTaken(std::string_view code) {
 
 // Rows per INSERT statement. A statement per row pays SQLite's work per statement (starting and
 // halting its program, reading and writing the AUTOINCREMENT counter) for every link, which cost as
-// much as inserting the row; 12 parameters a row stay far below SQLite's limit of 32766.
-constexpr size_t kRowsPerInsert = 64;
+// much as inserting the row. Past a few dozen rows a longer statement saves little and costs more
+// to prepare, which a batch without foreign keys does again each time (ForeignKeysOff).
+constexpr size_t kRowsPerInsert = 32;
+
+// From this many links on, a batch is written without foreign keys (see CreateLinks): the statement
+// journal that spares costs more than preparing the statements again. Measured with callgrind on a
+// million links: even at 256 links a batch, 3% fewer instructions at 1,000, 17% fewer at 4,000.
+constexpr size_t kMinLinksWithoutForeignKeys = 512;
 
 // An INSERT of `rows` links. A conflict on code, the only UNIQUE key, inserts nothing rather than
-// failing the transaction. No RETURNING clause: SQLite collects its rows in a temporary table,
+// failing the transaction. OR IGNORE rather than ON CONFLICT DO NOTHING: it applies to NOT NULL
+// too, which no bound value breaks, so that the statement can never abort and needs no statement
+// journal (see CreateLinks). No RETURNING clause: SQLite collects its rows in a temporary table,
 // which costs a quarter of the insert, and the ids can be known without it (InsertLinkRows).
 const std::string& InsertLinksSql(size_t rows) {
   static const std::array<std::string, kRowsPerInsert + 1> sql = [] {
@@ -51,18 +60,55 @@ const std::string& InsertLinksSql(size_t rows) {
     for (size_t n = 1; n <= kRowsPerInsert; ++n) {
       std::string& text = texts[n];
       text =
-          "INSERT INTO links (code, url, title, tags, created_at, updated_at, expires_at, "
-          "max_visits, redirect_status, forward_query, owner_key_id, host_key) VALUES ";
+          "INSERT OR IGNORE INTO links (code, url, title, tags, created_at, updated_at, "
+          "expires_at, max_visits, redirect_status, forward_query, owner_key_id, host_key) "
+          "VALUES ";
       for (size_t row = 0; row < n; ++row) {
         text += row == 0 ? "" : ", ";
         text += "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
       }
-      text += " ON CONFLICT (code) DO NOTHING";
     }
     return texts;
   }();
   return sql[rows];
 }
+
+// The foreign key from a link to its owner's API key, checked once per owner in the batch: a key
+// is never deleted, and the write lock keeps other writers out until the commit.
+Status CheckOwnersExist(SqliteConnection& writer, std::span<const NewLink> links) {
+  std::vector<int64_t> owners;
+  for (const NewLink& link : links) {
+    if (link.fields.owner_key_id) owners.push_back(*link.fields.owner_key_id);
+  }
+  std::sort(owners.begin(), owners.end());
+  owners.erase(std::unique(owners.begin(), owners.end()), owners.end());
+  for (int64_t owner : owners) {
+    Result<SqliteStatement> key = writer.Prepare("SELECT 1 FROM api_keys WHERE id = ?");
+    if (!key.ok()) return key.status();
+    Result<bool> found = key.value().Bind(owner).Step();
+    if (!found.ok()) return found.status();
+    if (!found.value()) {
+      return Status::Error(ErrorCode::kInternal,
+                           "no API key has the id " + std::to_string(owner) + ", owner of a link");
+    }
+  }
+  return Status::Ok();
+}
+
+// Turns foreign keys off on the writer for its life, and back on after. Changing them makes SQLite
+// prepare every cached statement of the connection again on its next use.
+class ForeignKeysOff {
+ public:
+  explicit ForeignKeysOff(SqliteConnection& writer) : writer_(writer) {
+    writer_.EnforceForeignKeys(false);
+  }
+  ~ForeignKeysOff() { writer_.EnforceForeignKeys(true); }
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+
+ private:
+  SqliteConnection& writer_;
+};
 
 // After an INSERT that stored `stored` of `links`, sets the ids of those stored. AUTOINCREMENT
 // gives every new row an id above every id ever used, so they are the `stored` newest rows; of two
@@ -157,8 +203,18 @@ Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::span<const NewLi
   if (links.empty()) return results;
   results.reserve(links.size());
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  // With foreign keys on, a multi-row INSERT could abort half way on an owner that is missing, so
+  // SQLite keeps a copy of every page it changes, to undo it alone: an index page per link, a sixth
+  // of a large batch's work. New links are referred to by nothing yet, and their tag rows refer to
+  // them, so the owner is the one foreign key to check, and CheckOwnersExist does it per batch.
+  // Declared before the transaction: foreign keys can only be turned back on outside one.
+  std::optional<ForeignKeysOff> foreign_keys_off;
+  if (links.size() >= kMinLinksWithoutForeignKeys) foreign_keys_off.emplace(*writer);
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  if (foreign_keys_off) {
+    if (Status s = CheckOwnersExist(*writer, links); !s.ok()) return s;
+  }
   std::vector<std::optional<int64_t>> ids(links.size());  // none for a code that was taken
   for (size_t first = 0; first < links.size(); first += kRowsPerInsert) {
     const size_t count = std::min(kRowsPerInsert, links.size() - first);
