@@ -48,6 +48,12 @@ Status SqliteConnection::Configure(Role role, std::chrono::milliseconds busy_tim
     // temporary file, created, written and deleted for every batch of creates. In memory it is a
     // copy per changed page.
     if (Status s = Pragma("PRAGMA temp_store=MEMORY", ""); !s.ok()) return s;
+    // The connection that commits runs the checkpoint, which copies every page the WAL holds into
+    // the database once, however many commits changed it. A click flush rewrites most pages of the
+    // current minute's rows, thousands of them: at the default of 1,000 pages every commit set off
+    // a checkpoint of its own, on the flusher's thread, with two fsyncs. 10,000 pages (40 MB at
+    // 4 KiB) lets consecutive flushes share one.
+    if (Status s = Pragma("PRAGMA wal_autocheckpoint=10000", ""); !s.ok()) return s;
   }
   if (role == Role::kReader) {
     // Readers never write; saying so turns a stray write into an error instead of a lock fight.
