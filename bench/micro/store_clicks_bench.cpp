@@ -1,7 +1,7 @@
 // SqliteStore's click writes and reads on a store of a million links: what the click flusher costs
-// per (link, minute) entry, what rolling an hour up costs, and what a stats read costs for a link
-// with a click in every minute. A separate program (hop_store_bench), since each benchmark builds
-// its store first, which takes seconds:
+// per (link, minute) entry and per click, what rolling an hour up costs, and what a stats read
+// costs for a link with a click in every minute. A separate program (hop_store_bench), since each
+// benchmark builds its store first, which takes seconds:
 //   build/bench/micro/hop_store_bench [--benchmark_filter=AddClicks]
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>
@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <filesystem>
 #include <random>
 #include <stdexcept>
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "core/clock.h"
+#include "service/click_pipeline.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace hop {
@@ -106,6 +108,35 @@ void BM_SqliteAddClicks(benchmark::State& state) {
       benchmark::Counter::kIsRate | benchmark::Counter::kInvert, benchmark::Counter::kIs1000);
 }
 BENCHMARK(BM_SqliteAddClicks)->Iterations(40)->Unit(benchmark::kMillisecond);
+
+// What the click flusher spends per click under the redirect benchmark's load (bench/run.sh): each
+// flush interval, kClicksPerFlush redirects of uniformly random links out of a million go through a
+// recorder, and ClickPipeline::Flush merges them and writes them. A flush every 500 ms is 120 a
+// minute, so later flushes of a minute mostly add to rows that earlier ones created. The timing
+// covers the merge, the store's writes and their commits, and the WAL checkpoints these trigger.
+constexpr size_t kClicksPerFlush = 45'000;  // 90,000 redirects a second
+
+void BM_PipelineFlush(benchmark::State& state) {
+  MillionLinkStore store;
+  const int64_t flushes_per_minute = state.range(0);
+  ManualClock clock{TimePoint(std::chrono::minutes(kHourStart))};
+  ClickPipeline pipeline(*store, clock, 1, {});
+  std::mt19937_64 random(4);
+  std::uniform_int_distribution<int64_t> link(1, kLinks);
+  int64_t flushes = 0;
+  for (auto _ : state) {
+    state.PauseTiming();
+    const auto minute = static_cast<int32_t>(kHourStart + flushes++ / flushes_per_minute);
+    for (size_t i = 0; i < kClicksPerFlush; ++i)
+      pipeline.recorder(0).Record({link(random), minute, i % 16 == 0});
+    state.ResumeTiming();
+    Must(pipeline.Flush());
+  }
+  state.counters["us_per_click"] = benchmark::Counter(
+      static_cast<double>(state.iterations() * static_cast<int64_t>(kClicksPerFlush)),
+      benchmark::Counter::kIsRate | benchmark::Counter::kInvert, benchmark::Counter::kIs1000);
+}
+BENCHMARK(BM_PipelineFlush)->Arg(120)->Iterations(120)->Unit(benchmark::kMillisecond);
 
 // An hour of one flush of kEntriesPerFlush per minute, rolled up as the pipeline does: in steps
 // of 2,000 link ids, each its own transaction.

@@ -9,6 +9,32 @@
 #include "service/thread_name.h"
 
 namespace hop {
+namespace {
+
+bool Before(const ClickEvent& a, const ClickEvent& b) {
+  return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
+}
+
+bool Before(const MinuteClicks& a, const MinuteClicks& b) {
+  return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
+}
+
+// Sums each run of entries of one (link, minute) into one entry. REQUIRES: sorted by Before.
+void SumRuns(std::vector<MinuteClicks>& entries) {
+  size_t kept = 0;
+  for (const MinuteClicks& entry : entries) {
+    MinuteClicks* last = kept > 0 ? &entries[kept - 1] : nullptr;
+    if (last != nullptr && last->minute == entry.minute && last->link_id == entry.link_id) {
+      last->humans += entry.humans;
+      last->bots += entry.bots;
+    } else {
+      entries[kept++] = entry;
+    }
+  }
+  entries.resize(kept);
+}
+
+}  // namespace
 
 ClickPipeline::ClickPipeline(Store& store, const Clock& clock, size_t recorders,
                              ClickPipelineOptions options)
@@ -59,23 +85,13 @@ Status ClickPipeline::Flush() {
   MergeDrained();
   if (pending_.empty()) return Status::Ok();
 
-  std::vector<MinuteClicks> batch;
-  batch.reserve(pending_.size());
-  for (const auto& [key, counts] : pending_)
-    batch.push_back({key.link_id, key.minute, counts.humans, counts.bots});
-  // In the order of the store's minute rows, so that each write lands next to the one before, and
-  // a backlog goes oldest first.
-  std::sort(batch.begin(), batch.end(), [](const MinuteClicks& a, const MinuteClicks& b) {
-    return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
-  });
   uint64_t written = 0;
-  for (size_t first = 0; first < batch.size(); first += kMaxEntriesPerWrite) {
-    const auto part = std::span<const MinuteClicks>(batch).subspan(
-        first, std::min(kMaxEntriesPerWrite, batch.size() - first));
+  for (size_t first = 0; first < pending_.size(); first += kMaxEntriesPerWrite) {
+    const auto part = std::span<const MinuteClicks>(pending_).subspan(
+        first, std::min(kMaxEntriesPerWrite, pending_.size() - first));
     if (Status status = store_.AddClicks(part); !status.ok()) {
       // Only what was written leaves the buffer; the rest is tried again next interval.
-      for (const MinuteClicks& entry : std::span(batch).first(first))
-        pending_.erase(Key{entry.link_id, entry.minute});
+      pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(first));
       CountWritten(written);
       return Failed(status);
     }
@@ -111,28 +127,37 @@ Status ClickPipeline::Failed(const Status& status) {
 void ClickPipeline::MergeDrained() {
   drained_.clear();
   for (auto& recorder : recorders_) recorder->DrainInto(drained_);
-  for (const ClickEvent& event : drained_) {
-    Counts& counts = pending_[Key{event.link_id, event.minute}];
-    (event.bot ? counts.bots : counts.humans) += 1;
+  pending_clicks_.fetch_add(drained_.size(), std::memory_order_relaxed);
+  CollapseDrained();
+  if (pending_.empty()) {
+    pending_.swap(collapsed_);
+  } else {  // what a failed flush left
+    const auto old_end = static_cast<ptrdiff_t>(pending_.size());
+    pending_.insert(pending_.end(), collapsed_.begin(), collapsed_.end());
+    std::inplace_merge(pending_.begin(), pending_.begin() + old_end, pending_.end(),
+                       [](const MinuteClicks& a, const MinuteClicks& b) { return Before(a, b); });
+    SumRuns(pending_);
   }
   pending_size_.store(pending_.size(), std::memory_order_relaxed);
-  pending_clicks_.fetch_add(drained_.size(), std::memory_order_relaxed);
+}
+
+void ClickPipeline::CollapseDrained() {
+  std::sort(drained_.begin(), drained_.end(),
+            [](const ClickEvent& a, const ClickEvent& b) { return Before(a, b); });
+  collapsed_.clear();
+  for (const ClickEvent& event : drained_) {
+    collapsed_.push_back({event.link_id, event.minute, event.bot ? 0 : 1, event.bot ? 1 : 0});
+  }
+  SumRuns(collapsed_);
 }
 
 void ClickPipeline::DropOldestBeyondLimit() {
   if (pending_.size() <= options_.max_pending) return;
-  std::vector<std::pair<int64_t, Key>> by_age;
-  by_age.reserve(pending_.size());
-  for (const auto& [key, counts] : pending_) by_age.emplace_back(key.minute, key);
-  const size_t excess = pending_.size() - options_.max_pending;
-  std::nth_element(by_age.begin(), by_age.begin() + static_cast<ptrdiff_t>(excess), by_age.end(),
-                   [](const auto& a, const auto& b) { return a.first < b.first; });
+  const auto excess = static_cast<ptrdiff_t>(pending_.size() - options_.max_pending);
   uint64_t dropped = 0;
-  for (size_t i = 0; i < excess; ++i) {
-    auto it = pending_.find(by_age[i].second);
-    dropped += static_cast<uint64_t>(it->second.humans + it->second.bots);
-    pending_.erase(it);
-  }
+  for (auto it = pending_.begin(); it != pending_.begin() + excess; ++it)
+    dropped += static_cast<uint64_t>(it->humans + it->bots);
+  pending_.erase(pending_.begin(), pending_.begin() + excess);
   dropped_clicks_.fetch_add(dropped, std::memory_order_relaxed);
   pending_size_.store(pending_.size(), std::memory_order_relaxed);
   pending_clicks_.fetch_sub(dropped, std::memory_order_relaxed);

@@ -26,7 +26,6 @@
 #include <memory>
 #include <mutex>
 #include <thread>
-#include <unordered_map>
 #include <vector>
 
 #include "core/click.h"
@@ -92,23 +91,9 @@ class ClickPipeline {
   size_t max_pending_entries() const { return options_.max_pending; }
 
  private:
-  struct Key {
-    int64_t link_id;
-    int64_t minute;
-    bool operator==(const Key&) const = default;
-  };
-  struct KeyHash {
-    size_t operator()(const Key& k) const {
-      return std::hash<int64_t>{}(k.link_id * 1'000'003 ^ k.minute);
-    }
-  };
-  struct Counts {
-    int64_t humans = 0;
-    int64_t bots = 0;
-  };
-
   void RunFlusher();
   void MergeDrained();
+  void CollapseDrained();
   void CountWritten(uint64_t clicks);
   Status Failed(const Status& status);
   void DropOldestBeyondLimit();
@@ -122,7 +107,12 @@ class ClickPipeline {
 
   std::mutex flush_mutex_;  // one flush at a time; guards the members below
   std::vector<ClickEvent> drained_;
-  std::unordered_map<Key, Counts, KeyHash> pending_;
+  std::vector<MinuteClicks> collapsed_;  // drained_ merged, before it joins pending_
+  // One entry per (link, minute) in (minute, link_id) order: the order AddClicks writes cheapest,
+  // and the oldest minutes first. A sorted vector rather than a hash map: an interval's clicks
+  // are spread over up to a million links, and sorting them costs less than a cache miss and an
+  // allocation for each.
+  std::vector<MinuteClicks> pending_;
   int64_t last_prune_minute_ = 0;
   int failed_flushes_ = 0;  // in a row, for logging the start and the end of an outage only
   int64_t rolled_up_before_ = std::numeric_limits<int64_t>::min();  // as far as this pipeline knows

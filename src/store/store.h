@@ -131,7 +131,8 @@ class Store {
   virtual Result<Link> UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
                                   std::optional<int64_t> owner_key_id) = 0;
 
-  // Deletes the link and all its click counts. kNotFound as UpdateLink.
+  // Deletes the link and its click counts: no read counts them from then on, and its minute counts
+  // go with their minute (PruneClickBuckets). kNotFound as UpdateLink.
   virtual Status DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) = 0;
 
   virtual Result<LinkPage> ListLinks(const LinkQuery& query) = 0;
@@ -141,11 +142,14 @@ class Store {
   // kNotFound if gone.
   virtual Result<bool> ClaimVisit(int64_t link_id) = 0;
 
-  // Adds the clicks, all in one transaction; every read from then on counts them. Clicks of links
-  // that no longer exist are dropped. Each entry costs one write to the minute counts, near those
-  // of the same minute, so entries in (minute, link_id) order are cheapest; an entry whose minute
-  // was rolled up already (it waited out an outage) also goes to its hour, day and link at once.
-  // REQUIRES: at most one entry per (link_id, minute).
+  // Adds the clicks, all in one transaction; every read from then on counts them. Clicks of a link
+  // deleted meanwhile count nowhere: no read, rollup or later link sees them (ids are never
+  // reused), and what they leave in the minute counts is pruned with its minute
+  // (PruneClickBuckets). Each entry costs one write to the minute counts, near those of the same
+  // minute, so entries in (minute, link_id) order are cheapest; the link's existence is not
+  // checked on that path. An entry whose minute was rolled up already (it waited out an outage)
+  // also goes to its hour, day and link at once. REQUIRES: at most one entry per (link_id,
+  // minute); every link_id is that of a link this store created.
   virtual Status AddClicks(std::span<const MinuteClicks> clicks) = 0;
 
   // Folds the minute counts of every minute before `before_minute` into the hour and day buckets
@@ -172,8 +176,9 @@ class Store {
   virtual Result<std::vector<BucketCount>> ReadClickSeries(int64_t link_id, Granularity granularity,
                                                            int64_t first, int64_t last) = 0;
 
-  // Deletes minute buckets older than `minute_before` and hour buckets older than `hour_before`.
-  // Minute buckets not rolled up yet are kept, whatever their age.
+  // Deletes minute buckets older than `minute_before`, deleted links' ones included, and hour
+  // buckets older than `hour_before`. Minute buckets not rolled up yet are kept, whatever their
+  // age.
   virtual Status PruneClickBuckets(int64_t minute_before, int64_t hour_before) = 0;
 
   // Disables every link whose target host is one of `hosts` or a subdomain of one (REQUIRES: hosts

@@ -122,9 +122,17 @@ std::unique_ptr<Store> OpenMigrated(const std::string& conninfo) {
   return std::move(store).value();
 }
 
+StoreUnderTest MakePostgresUnderTest() {
+  const std::string conninfo = FreshSchema();
+  return {OpenMigrated(conninfo), [conninfo] {
+            const std::string rows = QueryText(conninfo, "SELECT count(*) FROM minute_clicks");
+            return rows.empty() ? int64_t{-1} : std::stoll(rows);
+          }};
+}
+
 std::vector<StoreFactory> PostgresFactories() {
   if (EnvOrEmpty("HOP_TEST_POSTGRES_URL").empty()) return {};
-  return {StoreFactory{"Postgres", [] { return OpenMigrated(FreshSchema()); }}};
+  return {StoreFactory{"Postgres", MakePostgresUnderTest}};
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, StoreContract, ::testing::ValuesIn(PostgresFactories()),

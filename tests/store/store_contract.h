@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <ostream>
@@ -17,10 +18,17 @@
 
 namespace hop {
 
+// A store under test, and what the Store interface hides but a test must see: how many minute
+// rows its database holds, of every link, deleted ones included.
+struct StoreUnderTest {
+  std::unique_ptr<Store> store;
+  std::function<int64_t()> count_minute_rows;
+};
+
 struct StoreFactory {
   std::string name;
   // Returns a store on a fresh, empty database with the schema migrated.
-  std::function<std::unique_ptr<Store>()> make;
+  std::function<StoreUnderTest()> make;
 };
 
 // gtest prints a test's parameter in failure messages; the name says more than the struct's bytes.
@@ -33,13 +41,14 @@ inline std::string FactoryName(const ::testing::TestParamInfo<StoreFactory>& inf
 class StoreContract : public ::testing::TestWithParam<StoreFactory> {
  protected:
   void SetUp() override {
-    store_ = GetParam().make();
-    ASSERT_NE(store_, nullptr);
+    under_test_ = GetParam().make();
+    ASSERT_NE(under_test_.store, nullptr);
   }
-  Store& store() { return *store_; }
+  Store& store() { return *under_test_.store; }
+  int64_t CountMinuteRows() { return under_test_.count_minute_rows(); }
 
  private:
-  std::unique_ptr<Store> store_;
+  StoreUnderTest under_test_;
 };
 
 }  // namespace hop

@@ -22,14 +22,16 @@ namespace {
 // row it should, and a flush that waited for a step sees the watermark the step left (READ
 // COMMITTED gives a row lock the row's newest version). Flushes do not block each other on it.
 //
-// An entry at or after its link's watermark is one upsert of its minute row, if the link still
-// exists. A late entry also goes to its hour, day and link, as the rollup would have added it:
-// those links are locked in id order before anything is written, and their hour and day rows are
-// only ever written by the holder of that lock, so concurrent flushes queue instead of
-// deadlocking. Minute rows are written in key order, the same in every flush, for the same reason,
-// and so that they land next to each other. Clicks of deleted links are dropped. Hour and day rows
-// are summed per bucket before the upsert, since one INSERT ... ON CONFLICT cannot update the same
-// row twice.
+// An entry at or after its link's watermark is one upsert of its minute row, whether or not the
+// link still exists: ids are never reused (identity), so the rows of a link deleted meanwhile are
+// read by nothing, left out of the rollup and pruned with their minute, and checking would cost an
+// index lookup in links per entry. A late entry also goes to its hour, day and link, as the rollup
+// would have added it: those links are locked in id order before anything is written, and their
+// hour and day rows are only ever written by the holder of that lock, so concurrent flushes queue
+// instead of deadlocking. Minute rows are written in key order, the same in every flush, for the
+// same reason, and so that they land next to each other. Late clicks of deleted links are dropped.
+// Hour and day rows are summed per bucket before the upsert, since one INSERT ... ON CONFLICT
+// cannot update the same row twice.
 const PgStatement kAddClicks{"hop_add_clicks", R"sql(
 WITH input AS (
   SELECT * FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[],
@@ -70,8 +72,7 @@ WITH input AS (
 )
 INSERT INTO minute_clicks AS c (bucket, link_id, clicks, bot_clicks)
 SELECT minute, link_id, humans, bots FROM classified
-WHERE CASE WHEN late THEN link_id IN (SELECT id FROM live)
-           ELSE EXISTS (SELECT 1 FROM links WHERE links.id = classified.link_id) END
+WHERE NOT late OR link_id IN (SELECT id FROM live)
 ORDER BY minute, link_id
 ON CONFLICT (bucket, link_id) DO UPDATE
 SET clicks = c.clicks + excluded.clicks, bot_clicks = c.bot_clicks + excluded.bot_clicks

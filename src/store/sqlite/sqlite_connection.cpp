@@ -54,10 +54,12 @@ Status SqliteConnection::Configure(Role role, std::chrono::milliseconds busy_tim
     // the code index of a few million links and the largest batch (service/link_creator.h); it is
     // a bound, filled only as pages are read.
     if (Status s = Pragma("PRAGMA cache_size=-65536", ""); !s.ok()) return s;
-    // Each checkpoint copies every page changed since the last one into the database and syncs
-    // both files, on the thread that committed. Every 1,000 pages (SQLite's default) that was
-    // after nearly every batch of creates, and the same index pages were copied again each time;
-    // every 16,384 pages (a 64 MiB WAL) an index page changed by many batches is copied once.
+    // The connection that commits runs the checkpoint, which copies every page the WAL holds into
+    // the database and syncs both files, on the committing thread (the click flusher's or the
+    // creator's). At SQLite's default of 1,000 pages nearly every click flush and every batch of
+    // creates paid for a checkpoint of its own, copying again the pages of the current minute or
+    // of the code index that the previous one had copied; every 16,384 pages (a 64 MiB WAL) a
+    // page changed by many commits is copied once.
     if (Status s = Pragma("PRAGMA wal_autocheckpoint=16384", ""); !s.ok()) return s;
   }
   if (role == Role::kReader) {
