@@ -3,6 +3,8 @@
 
 #include <sqlite3.h>
 
+#include <string>
+
 #include "store/sqlite/sqlite_status.h"
 
 namespace hop {
@@ -48,12 +50,6 @@ Status SqliteConnection::Configure(Role role, std::chrono::milliseconds busy_tim
     // temporary file, created, written and deleted for every batch of creates. In memory it is a
     // copy per changed page.
     if (Status s = Pragma("PRAGMA temp_store=MEMORY", ""); !s.ok()) return s;
-    // A batch of creates inserts into the index on code at random places, a leaf page per link:
-    // with SQLite's default cache of 2 MB, a batch of a few thousand links spilled dirty pages to
-    // the WAL in mid-transaction and read the index back from the OS a page at a time. 64 MiB holds
-    // the code index of a few million links and the largest batch (service/link_creator.h); it is
-    // a bound, filled only as pages are read.
-    if (Status s = Pragma("PRAGMA cache_size=-65536", ""); !s.ok()) return s;
     // The connection that commits runs the checkpoint, which copies every page the WAL holds into
     // the database and syncs both files, on the committing thread (the click flusher's or the
     // creator's). At SQLite's default of 1,000 pages nearly every click flush and every batch of
@@ -108,6 +104,12 @@ int64_t SqliteConnection::changes() const { return sqlite3_changes64(db_); }
 int64_t SqliteConnection::last_insert_id() const { return sqlite3_last_insert_rowid(db_); }
 
 bool SqliteConnection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+void SqliteConnection::LimitPageCache(int64_t kib) {
+  // A negative cache_size is in KiB; the pragma takes no parameter, and `kib` is a number.
+  sqlite3_exec(db_, ("PRAGMA cache_size=-" + std::to_string(kib)).c_str(), nullptr, nullptr,
+               nullptr);
+}
 
 void SqliteConnection::EnforceForeignKeys(bool on) {
   sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, nullptr);

@@ -52,6 +52,9 @@ class SqliteConnection {
   // Turns the checking of foreign keys (and their cascades) on or off; every cached statement is
   // prepared again on its next use. REQUIRES: no transaction is open.
   void EnforceForeignKeys(bool on);
+  // Bounds the connection's page cache to `kib` KiB. Shrinking it gives back the pages above the
+  // new bound at once.
+  void LimitPageCache(int64_t kib);
 
  private:
   explicit SqliteConnection(sqlite3* db) : db_(db) {}

@@ -97,6 +97,28 @@ Status CheckOwnersExist(SqliteConnection& writer, std::span<const NewLink> links
 
 // Turns foreign keys off on the writer for its life, and back on after. Changing them makes SQLite
 // prepare every cached statement of the connection again on its next use.
+// A batch of creates inserts into the index on code at random places, a leaf page per link: with
+// SQLite's default cache of 2 MB, a batch of a few thousand links spilled dirty pages to the WAL in
+// mid-transaction and read the index back from the OS a page at a time. 64 MiB holds the code index
+// of a few million links and the largest batch (service/link_creator.h). Only for the batch: kept,
+// the pages that click flushes and reads pass through would fill it for good, 64 MiB of a server
+// that otherwise needs a few dozen bytes per cached link.
+class RoomyPageCache {
+ public:
+  static constexpr int64_t kBatchKib = 64 * 1024;
+  static constexpr int64_t kUsualKib = 2000;  // SQLite's default
+
+  explicit RoomyPageCache(SqliteConnection& writer) : writer_(writer) {
+    writer_.LimitPageCache(kBatchKib);
+  }
+  ~RoomyPageCache() { writer_.LimitPageCache(kUsualKib); }
+  RoomyPageCache(const RoomyPageCache&) = delete;
+  RoomyPageCache& operator=(const RoomyPageCache&) = delete;
+
+ private:
+  SqliteConnection& writer_;
+};
+
 class ForeignKeysOff {
  public:
   explicit ForeignKeysOff(SqliteConnection& writer) : writer_(writer) {
@@ -209,7 +231,11 @@ Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::span<const NewLi
   // them, so the owner is the one foreign key to check, and CheckOwnersExist does it per batch.
   // Declared before the transaction: foreign keys can only be turned back on outside one.
   std::optional<ForeignKeysOff> foreign_keys_off;
-  if (links.size() >= kMinLinksWithoutForeignKeys) foreign_keys_off.emplace(*writer);
+  std::optional<RoomyPageCache> roomy_cache;
+  if (links.size() >= kMinLinksWithoutForeignKeys) {
+    foreign_keys_off.emplace(*writer);
+    roomy_cache.emplace(*writer);
+  }
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
   if (foreign_keys_off) {
