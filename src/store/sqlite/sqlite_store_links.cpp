@@ -41,7 +41,7 @@ Status AliasTaken(std::string_view code) {
 // Rows per INSERT statement. A statement per row pays SQLite's work per statement (starting and
 // halting its program, reading and writing the AUTOINCREMENT counter) for every link, which cost as
 // much as inserting the row. Past a few dozen rows a longer statement saves little and costs more
-// to prepare, which a batch without foreign keys does again each time (ForeignKeysOff).
+// to prepare, which a batch without foreign keys does again each time (LargeBatchSettings).
 constexpr size_t kRowsPerInsert = 32;
 
 // From this many links on, a batch is written without foreign keys (see CreateLinks): the statement
@@ -95,38 +95,33 @@ Status CheckOwnersExist(SqliteConnection& writer, std::span<const NewLink> links
   return Status::Ok();
 }
 
-// Turns foreign keys off on the writer for its life, and back on after. Changing them makes SQLite
-// prepare every cached statement of the connection again on its next use.
-// A batch of creates inserts into the index on code at random places, a leaf page per link: with
-// SQLite's default cache of 2 MB, a batch of a few thousand links spilled dirty pages to the WAL in
-// mid-transaction and read the index back from the OS a page at a time. 64 MiB holds the code index
-// of a few million links and the largest batch (service/link_creator.h). Only for the batch: kept,
-// the pages that click flushes and reads pass through would fill it for good, 64 MiB of a server
-// that otherwise needs a few dozen bytes per cached link.
-class RoomyPageCache {
+// The writer's settings for a large batch of creates, for this object's life; the usual ones come
+// back after, which must be outside a transaction.
+// - Foreign keys off (see CreateLinks for why that is safe and worth it). Changing them makes
+// SQLite
+//   prepare every cached statement of the connection again on its next use.
+// - A 64 MiB page cache. A batch inserts into the index on code at random places, a leaf page per
+//   link: with SQLite's default 2 MB, a batch of a few thousand links spilled dirty pages to the
+//   WAL in mid-transaction and read the index back from the OS a page at a time. 64 MiB holds the
+//   code index of a few million links and the largest batch (service/link_creator.h). Kept after
+//   the batch, the cache would fill with the pages that click flushes write: 64 MiB held for good
+//   by a server whose link cache needs a few dozen bytes per link. Shrinking it frees those at
+//   once.
+class LargeBatchSettings {
  public:
-  static constexpr int64_t kBatchKib = 64 * 1024;
-  static constexpr int64_t kUsualKib = 2000;  // SQLite's default
+  static constexpr int64_t kBatchCacheKib = 64 * 1024;
+  static constexpr int64_t kUsualCacheKib = 2000;  // SQLite's default
 
-  explicit RoomyPageCache(SqliteConnection& writer) : writer_(writer) {
-    writer_.LimitPageCache(kBatchKib);
-  }
-  ~RoomyPageCache() { writer_.LimitPageCache(kUsualKib); }
-  RoomyPageCache(const RoomyPageCache&) = delete;
-  RoomyPageCache& operator=(const RoomyPageCache&) = delete;
-
- private:
-  SqliteConnection& writer_;
-};
-
-class ForeignKeysOff {
- public:
-  explicit ForeignKeysOff(SqliteConnection& writer) : writer_(writer) {
+  explicit LargeBatchSettings(SqliteConnection& writer) : writer_(writer) {
     writer_.EnforceForeignKeys(false);
+    writer_.LimitPageCache(kBatchCacheKib);
   }
-  ~ForeignKeysOff() { writer_.EnforceForeignKeys(true); }
-  ForeignKeysOff(const ForeignKeysOff&) = delete;
-  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+  ~LargeBatchSettings() {
+    writer_.LimitPageCache(kUsualCacheKib);
+    writer_.EnforceForeignKeys(true);
+  }
+  LargeBatchSettings(const LargeBatchSettings&) = delete;
+  LargeBatchSettings& operator=(const LargeBatchSettings&) = delete;
 
  private:
   SqliteConnection& writer_;
@@ -230,15 +225,11 @@ Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::span<const NewLi
   // of a large batch's work. New links are referred to by nothing yet, and their tag rows refer to
   // them, so the owner is the one foreign key to check, and CheckOwnersExist does it per batch.
   // Declared before the transaction: foreign keys can only be turned back on outside one.
-  std::optional<ForeignKeysOff> foreign_keys_off;
-  std::optional<RoomyPageCache> roomy_cache;
-  if (links.size() >= kMinLinksWithoutForeignKeys) {
-    foreign_keys_off.emplace(*writer);
-    roomy_cache.emplace(*writer);
-  }
+  std::optional<LargeBatchSettings> large_batch;
+  if (links.size() >= kMinLinksWithoutForeignKeys) large_batch.emplace(*writer);
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
-  if (foreign_keys_off) {
+  if (large_batch) {
     if (Status s = CheckOwnersExist(*writer, links); !s.ok()) return s;
   }
   std::vector<std::optional<int64_t>> ids(links.size());  // none for a code that was taken
