@@ -98,5 +98,37 @@ TEST(LinkArena, LargestLinkFits) {
   EXPECT_EQ(arena.used_bytes(), LinkArena::kMaxBlockBytes);
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define HOP_TEST_UNDER_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HOP_TEST_UNDER_ASAN 1
+#endif
+#endif
+
+#ifdef HOP_TEST_UNDER_ASAN
+// The arena hides links from malloc, so it must tell AddressSanitizer itself what is not in use.
+TEST(LinkArenaDeathTest, ReadingAFreedBlockIsReportedUnderAddressSanitizer) {
+  EXPECT_DEATH(
+      {
+        LinkArena arena;
+        auto* block = static_cast<volatile char*>(arena.Allocate(32));
+        arena.Free(const_cast<char*>(block), 32);
+        static_cast<void>(block[8]);
+      },
+      "use-after-poison");
+}
+
+TEST(LinkArenaDeathTest, ReadingPastTheLastBlockIsReportedUnderAddressSanitizer) {
+  EXPECT_DEATH(
+      {
+        LinkArena arena;
+        auto* block = static_cast<volatile char*>(arena.Allocate(32));
+        static_cast<void>(block[32]);
+      },
+      "use-after-poison");
+}
+#endif
+
 }  // namespace
 }  // namespace hop
