@@ -28,7 +28,8 @@ constexpr char kCreateStepTable[] =
     "link_id INTEGER NOT NULL, hour INTEGER NOT NULL, clicks INTEGER NOT NULL, "
     "bot_clicks INTEGER NOT NULL, PRIMARY KEY (link_id, hour)) WITHOUT ROWID";
 
-// ?1 and ?2: the keys of the step's minutes; ?3 and ?4: its link ids, inclusive, within a key's.
+// ?1 and ?2: the first and last key of the step's minutes; ?3 and ?4: its first and last link id.
+// The recursion stops at the last minute itself, where the key of the next one could overflow.
 constexpr char kSumStep[] = R"sql(
 WITH RECURSIVE present (minute) AS (
   SELECT min(minute_link) >> 32 FROM minute_clicks WHERE minute_link BETWEEN ?1 AND ?2
@@ -78,7 +79,6 @@ Status RunPrepared(SqliteConnection& writer, const char* sql) {
   return statement.ok() ? statement.value().Run() : statement.status();
 }
 
-// REQUIRES: the step has minute rows (AnyMinuteIn).
 Status FoldStep(SqliteConnection& writer, const RollUpStep& step) {
   const std::optional<MinuteKeyRange> keys = KeysOfMinutes(step.first_minute, step.end_minute - 1);
   const int64_t first_link = std::max<int64_t>(step.after_link, 0) + 1;
