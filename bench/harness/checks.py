@@ -70,8 +70,8 @@ def sample_answers(server, first, count, links, samples=5):
 STORED_CLICKS = """
 SELECT (SELECT coalesce(sum(total_clicks + bot_clicks), 0) FROM links)
      + (SELECT coalesce(sum(m.clicks + m.bot_clicks), 0) FROM minute_clicks AS m, click_rollup AS w
-        WHERE m.bucket >= CASE WHEN m.link_id <= w.rolling_through_link
-                               THEN w.rolling_before_minute ELSE w.rolled_before_minute END)
+        WHERE m.minute_link >> 32 >= CASE WHEN m.minute_link & 0xffffffff <= w.rolling_through_link
+                                          THEN w.rolling_before_minute ELSE w.rolled_before_minute END)
 """
 
 

@@ -47,8 +47,10 @@ def _add_buckets(db, link_id, minute_counts, now_minute, rolled_before):
                if m > now_minute - MINUTE_DAYS * 1440 or m >= rolled_before]
     hour_rows = [(link_id, h, c) for h, c in hours.items() if h * 60 > now_minute - HOUR_DAYS * 1440]
     day_rows = [(link_id, d, c) for d, c in days.items()]
-    for table, rows in (("minute_clicks", minutes), ("clicks_hour", hour_rows),
-                        ("clicks_day", day_rows)):
+    # A minute row's key packs minute << 32 | link_id (docs/SCHEMA.md, version 4).
+    db.executemany("INSERT INTO minute_clicks (minute_link, clicks, bot_clicks) "
+                   "VALUES (? << 32 | ?, ?, 0)", [(m, link, c) for link, m, c in minutes])
+    for table, rows in (("clicks_hour", hour_rows), ("clicks_day", day_rows)):
         db.executemany(f"INSERT INTO {table} (link_id, bucket, clicks, bot_clicks) VALUES (?, ?, ?, 0)",
                        rows)
     db.execute("UPDATE links SET total_clicks = ? WHERE id = ?", (total, link_id))

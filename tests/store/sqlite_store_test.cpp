@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "click_model.h"
+#include "store/click_watermark.h"
 #include "store/sqlite/sqlite_migrations.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store_contract.h"
@@ -187,7 +188,7 @@ TEST(SqliteStore, StoresOnOneFileMigrateAtOnceAndShareTheirWrites) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "3");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "4");
 
   LinkFields fields = UrlFields("https://example.com/");
   fields.max_visits = 3;
@@ -269,8 +270,9 @@ TEST(SqliteStore, MigratingFromVersion2KeepsEveryClickAnswer) {
   ASSERT_NE(store, nullptr);
   for (int64_t id : {1, 2}) EXPECT_TRUE(AnswersMatch(*store, model, id));
   // Version 2 counted every minute row in its hour, day and link already.
-  EXPECT_EQ(OtherConnection(path).QueryText("SELECT rolled_before_minute FROM click_rollup"),
-            OtherConnection(path).QueryText("SELECT max(bucket) + 1 FROM minute_clicks"));
+  EXPECT_EQ(
+      OtherConnection(path).QueryText("SELECT rolled_before_minute FROM click_rollup"),
+      OtherConnection(path).QueryText("SELECT max(minute_link >> 32) + 1 FROM minute_clicks"));
   // Clicks counted from now on, before and after the watermark the migration set.
   std::vector<MinuteClicks> more = {{1, kNowMinute - 10 * kMinutesPerDay, 2, 1},
                                     {2, kNowMinute + 5, 3, 0}};
@@ -279,6 +281,106 @@ TEST(SqliteStore, MigratingFromVersion2KeepsEveryClickAnswer) {
   ASSERT_TRUE(Must(store->RollUpClicks(kNowMinute + 10, 1000)));
   for (int64_t id : {1, 2}) EXPECT_TRUE(AnswersMatch(*store, model, id));
   EXPECT_EQ(Must(store->FindLink("b")).total_clicks, model.Totals(2, {}).total);
+}
+
+// What version 3 held for `entry`: its minute row, and, if the link's minutes before
+// `folded_before` were rolled up, the entry in its hour, day and link rows too.
+std::string Version3RowsOf(const MinuteClicks& entry, int64_t folded_before) {
+  const std::string counts = std::to_string(entry.humans) + ", " + std::to_string(entry.bots);
+  const std::string id = std::to_string(entry.link_id);
+  std::string sql = "INSERT INTO minute_clicks VALUES (" + std::to_string(entry.minute) + ", " +
+                    id + ", " + counts + ");";
+  if (entry.minute >= folded_before) return sql;
+  for (Granularity granularity : {Granularity::kHour, Granularity::kDay}) {
+    sql += std::string("INSERT INTO ") +
+           (granularity == Granularity::kHour ? "clicks_hour" : "clicks_day") + " VALUES (" + id +
+           ", " + std::to_string(BucketOfMinute(granularity, entry.minute)) + ", " + counts +
+           ") ON CONFLICT DO UPDATE SET clicks = clicks + excluded.clicks, "
+           "bot_clicks = bot_clicks + excluded.bot_clicks;";
+  }
+  return sql + "UPDATE links SET total_clicks = total_clicks + " + std::to_string(entry.humans) +
+         ", bot_clicks = bot_clicks + " + std::to_string(entry.bots) + " WHERE id = " + id + ";";
+}
+
+// Version 3 in the middle of a rollup pass: link 1 is folded up to 10 days ago, links 2 and 3 up
+// to 20 days ago, and newer minutes are in minute rows only.
+TEST(SqliteStore, MigratingFromVersion3KeepsEveryClickAnswer) {
+  std::string path = FreshPath();
+  {
+    std::unique_ptr<SqliteConnection> writer = Must(SqliteConnection::Open(
+        path, SqliteConnection::Role::kWriter, std::chrono::milliseconds(1000)));
+    ASSERT_TRUE(IsOk(MigrateSqlite(*writer, 3)));
+  }
+  const ClickWatermark watermark{.rolled_before = kNowMinute - 20 * kMinutesPerDay,
+                                 .rolling_before = kNowMinute - 10 * kMinutesPerDay,
+                                 .rolling_through_link = 1};
+  ClickModel model;
+  std::string version3 =
+      "BEGIN; INSERT INTO links (code, url, created_at, updated_at) VALUES "
+      "('a', 'https://example.com/', 0, 0), ('b', 'https://example.com/', 0, 0), "
+      "('c', 'https://example.com/', 0, 0);"
+      "UPDATE click_rollup SET rolled_before_minute = " +
+      std::to_string(watermark.rolled_before) +
+      ", rolling_before_minute = " + std::to_string(watermark.rolling_before) +
+      ", rolling_through_link = 1;";
+  for (int64_t id : {1, 2, 3}) {
+    std::vector<MinuteClicks> clicks = RandomClicks(id, static_cast<unsigned>(id) + 10);
+    model.Add(clicks);
+    for (const MinuteClicks& entry : clicks)
+      version3 += Version3RowsOf(entry, watermark.FoldedBefore(id));
+  }
+  // A minute before the epoch keeps its place in the key order, and its link's rows.
+  const MinuteClicks early = {3, -5, 4, 1};
+  model.Add({&early, 1});
+  version3 += Version3RowsOf(early, watermark.FoldedBefore(3));
+  ASSERT_TRUE(OtherConnection(path).Execute((version3 + "COMMIT;").c_str()));
+  const std::string rows = OtherConnection(path).QueryText("SELECT count(*) FROM minute_clicks");
+
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM minute_clicks"), rows);
+  for (int64_t id : {1, 2, 3}) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  // Finishing the pass, late clicks on both sides of the watermark, and rolling up to now.
+  std::vector<MinuteClicks> more = {{1, kNowMinute - 15 * kMinutesPerDay, 2, 1},
+                                    {2, kNowMinute - 15 * kMinutesPerDay, 1, 0},
+                                    {3, kNowMinute + 5, 3, 0}};
+  ASSERT_TRUE(model.Write(*store, more));
+  for (int64_t id : {1, 2, 3}) EXPECT_TRUE(AnswersMatch(*store, model, id));
+  while (!Must(store->RollUpClicks(kNowMinute + 10, 1))) {
+  }
+  for (int64_t id : {1, 2, 3}) {
+    EXPECT_TRUE(AnswersMatch(*store, model, id));
+    EXPECT_EQ(Must(store->ReadClickTotals(id, {})).total, model.Totals(id, {}).total);
+  }
+  EXPECT_EQ(Must(store->FindLink("c")).total_clicks, model.Totals(3, {}).total);
+}
+
+TEST(SqliteStore, MigratingRefusesLinkIdsAMinuteKeyCannotHold) {
+  std::string path = FreshPath();
+  {
+    std::unique_ptr<SqliteConnection> writer = Must(SqliteConnection::Open(
+        path, SqliteConnection::Role::kWriter, std::chrono::milliseconds(1000)));
+    ASSERT_TRUE(IsOk(MigrateSqlite(*writer, 3)));
+  }
+  ASSERT_TRUE(
+      OtherConnection(path).Execute("INSERT INTO links (id, code, url, created_at, updated_at) "
+                                    "VALUES (4294967296, 'big', 'https://example.com/', 0, 0)"));
+  Result<std::unique_ptr<Store>> store = OpenSqliteStore(path);
+  ASSERT_TRUE(store.ok());
+  EXPECT_TRUE(FailsWith(store.value()->Migrate(), ErrorCode::kInternal));
+}
+
+TEST(SqliteStore, CreatingALinkPastTheMinuteKeysIdsFailsAndKeepsTheOthers) {
+  std::string path = FreshPath();
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  Must(store->CreateLink("last", UrlFields("https://example.com/"), kNow));
+  ASSERT_TRUE(OtherConnection(path).Execute(
+      "UPDATE sqlite_sequence SET seq = 4294967295 WHERE name = 'links'"));
+  EXPECT_TRUE(FailsWith(store->CreateLink("past", UrlFields("https://example.com/"), kNow),
+                        ErrorCode::kInternal));
+  EXPECT_TRUE(store->FindLink("last").ok());
+  EXPECT_TRUE(FailsWith(store->FindLink("past"), ErrorCode::kNotFound));
 }
 
 TEST(SqliteStore, CorruptTagsAreReportedAsInternal) {

@@ -1,7 +1,16 @@
 // Probing the minute rows of one link, and reading the rollup watermark.
 #include "store/sqlite/sqlite_click_rows.h"
 
+#include <algorithm>
+
 namespace hop {
+
+std::optional<MinuteKeyRange> KeysOfMinutes(int64_t first, int64_t last) {
+  first = std::max(first, kMinKeyedMinute);
+  last = std::min(last, kMaxKeyedMinute);
+  if (first > last) return std::nullopt;
+  return MinuteKeyRange{MinuteKey(first, 0), MinuteKey(last, kMaxKeyedLinkId)};
+}
 
 Result<ClickWatermark> ReadClickWatermark(SqliteConnection& connection) {
   Result<SqliteStatement> read = connection.Prepare(
@@ -18,19 +27,22 @@ Result<ClickWatermark> ReadClickWatermark(SqliteConnection& connection) {
 Result<std::vector<MinuteClicks>> ReadMinuteRows(SqliteConnection& connection, int64_t link_id,
                                                  int64_t first, int64_t last) {
   std::vector<MinuteClicks> rows;
-  for (int64_t minute = first; minute <= last;) {
+  const std::optional<MinuteKeyRange> keys = KeysOfMinutes(first, last);
+  if (!keys || link_id < 1 || link_id > kMaxKeyedLinkId) return rows;
+  for (int64_t minute = MinuteOfKey(keys->first); minute <= MinuteOfKey(keys->last);) {
     Result<SqliteStatement> probe = connection.Prepare(
-        "SELECT bucket, link_id, clicks, bot_clicks FROM minute_clicks "
-        "WHERE (bucket, link_id) >= (?, ?) ORDER BY bucket, link_id LIMIT 1");
+        "SELECT minute_link, clicks, bot_clicks FROM minute_clicks WHERE minute_link >= ? "
+        "ORDER BY minute_link LIMIT 1");
     if (!probe.ok()) return probe.status();
-    Result<bool> row = probe.value().Bind(minute, link_id).Step();
+    Result<bool> row = probe.value().Bind(MinuteKey(minute, link_id)).Step();
     if (!row.ok()) return row.status();
     if (!row.value()) break;  // past the newest row
-    const int64_t bucket = probe.value().Int(0);
-    const int64_t found_link = probe.value().Int(1);
-    if (bucket > last) break;
+    const int64_t key = probe.value().Int(0);
+    const int64_t bucket = MinuteOfKey(key);
+    const int64_t found_link = LinkOfKey(key);
+    if (bucket > MinuteOfKey(keys->last)) break;
     if (found_link == link_id) {
-      rows.push_back({link_id, bucket, probe.value().Int(2), probe.value().Int(3)});
+      rows.push_back({link_id, bucket, probe.value().Int(1), probe.value().Int(2)});
     }
     // The probe lands on the link's row of `minute`, or past where it would be: on a later link's
     // row of the same minute (the link has none there), or on the first row of a later minute with

@@ -154,10 +154,61 @@ INSERT INTO click_rollup (id, rolled_before_minute, rolling_before_minute, rolli
   SELECT 1, coalesce(max(bucket) + 1, 0), coalesce(max(bucket) + 1, 0), 0 FROM minute_clicks;
 )sql";
 
+// Version 4: minute rows keyed by one integer, the rowid, packing minute << 32 | link_id
+// (sqlite_click_rows.h).
+//
+// With the two-column key every comparison in the B-tree took SQLite's general record comparison,
+// and the rows of the current minute all share their first column: most of a flush's CPU. The
+// packed key keeps the (minute, link_id) order, so the copy appends in key order. Link ids must
+// stay below 2^32 for the key to hold them: the trigger refuses to create a link past that (a
+// creation fails as internal; nothing written is lost), and the step checks the rows it copies.
+constexpr const char* kVersion4 = R"sql(
+CREATE TRIGGER links_id_fits_minute_key AFTER INSERT ON links WHEN NEW.id > 4294967295
+BEGIN
+  SELECT RAISE(ABORT, 'link ids are used up: minute_clicks keys hold ids up to 2^32 - 1');
+END;
+)sql";
+
+constexpr const char* kPackMinuteKeys = R"sql(
+CREATE TABLE minute_clicks_packed (
+  minute_link INTEGER PRIMARY KEY,
+  clicks      INTEGER NOT NULL,
+  bot_clicks  INTEGER NOT NULL
+);
+INSERT INTO minute_clicks_packed (minute_link, clicks, bot_clicks)
+  SELECT (bucket << 32) | link_id, clicks, bot_clicks FROM minute_clicks ORDER BY bucket, link_id;
+DROP TABLE minute_clicks;
+ALTER TABLE minute_clicks_packed RENAME TO minute_clicks;
+)sql";
+
+Result<bool> AnyRow(SqliteConnection& writer, const char* sql) {
+  Result<SqliteStatement> query = writer.Prepare(sql);
+  if (!query.ok()) return query.status();
+  return query.value().Step();
+}
+
+// Refuses, before changing anything, a database whose ids or minutes a key cannot hold: only one
+// written by hand gets there, and dropping its rows would lose clicks.
+Status PackMinuteKeys(SqliteConnection& writer) {
+  Result<bool> too_big =
+      AnyRow(writer,
+             "SELECT 1 FROM links WHERE id > 4294967295 UNION ALL "
+             "SELECT 1 FROM minute_clicks WHERE link_id NOT BETWEEN 0 AND 4294967295 "
+             "OR bucket NOT BETWEEN -2147483648 AND 2147483647 LIMIT 1");
+  if (!too_big.ok()) return too_big.status();
+  if (too_big.value()) {
+    return Status::Error(ErrorCode::kInternal,
+                         "schema version 4 needs link ids below 2^32 and minutes of an int32; "
+                         "this database has larger ones");
+  }
+  return writer.Execute(kPackMinuteKeys);
+}
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2, FillHostKeys},
     {3, kVersion3},
+    {4, kVersion4, PackMinuteKeys},
 };
 
 Status CheckNotNewer(SqliteConnection& writer) {

@@ -1,9 +1,10 @@
 // SqliteStore: adding click counts, reading totals, span sums and series, and pruning old buckets.
 //
-// Clicks live in minute_clicks, keyed (bucket, link_id), and in clicks_hour and clicks_day, keyed
-// (link_id, bucket), which hold only the minutes rolled up so far (click_watermark.h,
-// sqlite_store_rollup.cpp). The SQL of the hour and day tables differs only in the table name,
-// which comes from the fixed list below, never from input.
+// Clicks live in minute_clicks, keyed by minute and link packed into the rowid
+// (sqlite_click_rows.h), and in clicks_hour and clicks_day, keyed (link_id, bucket), which hold
+// only the minutes rolled up so far (click_watermark.h, sqlite_store_rollup.cpp). The SQL of the
+// hour and day tables differs only in the table name, which comes from the fixed list below, never
+// from input.
 #include <algorithm>
 #include <limits>
 #include <span>
@@ -47,18 +48,20 @@ const ClickTableSql& SqlOf(Granularity granularity) {
 // Upserts of minute rows, `rows` entries per statement: one step of a statement of many rows costs
 // far less per entry than a step per entry. No check that the link exists: its id is never reused,
 // so the rows of a link deleted meanwhile are read by nothing, left out of the rollup and pruned
-// with their minute (store.h). Checking would cost a random read of links per entry.
+// with their minute (store.h). Checking would cost a random read of links per entry. The conflict
+// is on the rowid, so an existing row is found by one integer seek and overwritten in place.
 std::string MinuteUpsertSql(size_t rows) {
-  std::string sql = "INSERT INTO minute_clicks (bucket, link_id, clicks, bot_clicks) VALUES ";
-  for (size_t row = 0; row < rows; ++row) sql += row == 0 ? "(?, ?, ?, ?)" : ", (?, ?, ?, ?)";
+  std::string sql = "INSERT INTO minute_clicks (minute_link, clicks, bot_clicks) VALUES ";
+  for (size_t row = 0; row < rows; ++row) sql += row == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
   return sql +
-         " ON CONFLICT (bucket, link_id) DO UPDATE SET clicks = clicks + excluded.clicks, "
+         " ON CONFLICT (minute_link) DO UPDATE SET clicks = clicks + excluded.clicks, "
          "bot_clicks = bot_clicks + excluded.bot_clicks";
 }
 
 // Rows per statement: past a few dozen, the per-entry cost hardly falls (hop_store_bench).
 constexpr size_t kRowsPerUpsert = 64;
 
+// REQUIRES: every entry's minute and link id fit a key (KeyFits).
 Status Upsert(SqliteConnection& writer, std::span<const MinuteClicks> entries) {
   static const std::string one = MinuteUpsertSql(1);
   static const std::string many = MinuteUpsertSql(kRowsPerUpsert);
@@ -66,10 +69,20 @@ Status Upsert(SqliteConnection& writer, std::span<const MinuteClicks> entries) {
   if (!upsert.ok()) return upsert.status();
   int parameter = 1;
   for (const MinuteClicks& entry : entries) {
-    upsert.value().BindBorrowed(parameter, entry.minute, entry.link_id, entry.humans, entry.bots);
-    parameter += 4;
+    upsert.value().BindBorrowed(parameter, MinuteKey(entry.minute, entry.link_id), entry.humans,
+                                entry.bots);
+    parameter += 3;
   }
   return upsert.value().Run();
+}
+
+bool MinuteFits(const MinuteClicks& entry) {
+  return entry.minute >= kMinKeyedMinute && entry.minute <= kMaxKeyedMinute;
+}
+
+// A link id no key holds is no link's: SQLite refuses to create links past kMaxKeyedLinkId.
+bool LinkFits(const MinuteClicks& entry) {
+  return entry.link_id >= 1 && entry.link_id <= kMaxKeyedLinkId;
 }
 
 // The minute rows of `entries`, in as few statements as their number allows.
@@ -157,21 +170,29 @@ Result<std::vector<BucketCount>> ReadBucketSeries(SqliteConnection& reader, int6
 }  // namespace
 
 Status SqliteStore::AddClicks(std::span<const MinuteClicks> clicks) {
+  // Refused before anything is written, so that a flush is all or nothing; Click's int32 minute
+  // never gets here.
+  for (const MinuteClicks& entry : clicks) {
+    if (!MinuteFits(entry)) {
+      return Status::Error(ErrorCode::kInvalidRequest,
+                           "the minute " + std::to_string(entry.minute) + " is out of range");
+    }
+  }
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
   Result<ClickWatermark> watermark = ReadClickWatermark(*writer);
   if (!watermark.ok()) return watermark.status();
   // Entries go to their minute rows in runs, between the rare ones that need more: late ones (an
-  // outage's backlog) and empty ones.
+  // outage's backlog), empty ones, and those of ids no link can have.
   size_t run = 0;
   for (size_t i = 0; i < clicks.size(); ++i) {
     const MinuteClicks& entry = clicks[i];
     const bool empty = entry.humans == 0 && entry.bots == 0;
     const bool late = entry.minute < watermark.value().FoldedBefore(entry.link_id);
-    if (!empty && !late) continue;
+    if (!empty && !late && LinkFits(entry)) continue;
     if (Status s = AddToMinutes(*writer, clicks.subspan(run, i - run)); !s.ok()) return s;
-    if (!empty) {
+    if (!empty && LinkFits(entry)) {
       if (Status s = AddLate(*writer, entry); !s.ok()) return s;
     }
     run = i + 1;
@@ -279,17 +300,20 @@ Result<std::vector<BucketCount>> SqliteStore::ReadClickSeries(int64_t link_id,
 
 // Both cutoffs are bucket numbers of their own table: `minute_before` counts minutes and
 // `hour_before` hours since the epoch. Minutes not rolled up yet are kept, since nothing else
-// counts them; old minutes are a range at the front of the (bucket, link_id) key. Day buckets are
-// kept forever.
+// counts them; old minutes are a range at the front of the key. Day buckets are kept forever.
 Status SqliteStore::PruneClickBuckets(int64_t minute_before, int64_t hour_before) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
-  Result<SqliteStatement> minutes = writer->Prepare(
-      "DELETE FROM minute_clicks "
-      "WHERE bucket < min(?, (SELECT rolled_before_minute FROM click_rollup))");
-  if (!minutes.ok()) return minutes.status();
-  if (Status s = minutes.value().Bind(minute_before).Run(); !s.ok()) return s;
+  Result<ClickWatermark> watermark = ReadClickWatermark(*writer);
+  if (!watermark.ok()) return watermark.status();
+  const int64_t keep_from = std::min(minute_before, watermark.value().rolled_before);
+  if (const std::optional<MinuteKeyRange> old = KeysOfMinutes(kMinKeyedMinute, keep_from - 1)) {
+    Result<SqliteStatement> minutes =
+        writer->Prepare("DELETE FROM minute_clicks WHERE minute_link <= ?");
+    if (!minutes.ok()) return minutes.status();
+    if (Status s = minutes.value().Bind(old->last).Run(); !s.ok()) return s;
+  }
   Result<SqliteStatement> hours = writer->Prepare("DELETE FROM clicks_hour WHERE bucket < ?");
   if (!hours.ok()) return hours.status();
   if (Status s = hours.value().Bind(hour_before).Run(); !s.ok()) return s;

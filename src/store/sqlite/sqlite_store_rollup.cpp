@@ -4,7 +4,9 @@
 // number of minutes or hours it spans: the link's clicks are summed per hour into a temporary table
 // once, and the hour rows, the day rows and the totals are each one upsert from it. The minutes are
 // found as the readers find them: each minute that has any clicks is one seek, followed by the
-// range of the step's link ids within it.
+// range of the step's link ids within it. Minutes and links are read from the packed key
+// (sqlite_click_rows.h), and every range of them is a range of keys.
+#include <algorithm>
 #include <string>
 
 #include "store/click_watermark.h"
@@ -26,19 +28,22 @@ constexpr char kCreateStepTable[] =
     "link_id INTEGER NOT NULL, hour INTEGER NOT NULL, clicks INTEGER NOT NULL, "
     "bot_clicks INTEGER NOT NULL, PRIMARY KEY (link_id, hour)) WITHOUT ROWID";
 
+// ?1 and ?2: the first and last key of the step's minutes; ?3 and ?4: its first and last link id.
+// The recursion stops at the last minute itself, where the key of the next one could overflow.
 constexpr char kSumStep[] = R"sql(
 WITH RECURSIVE present (minute) AS (
-  SELECT min(bucket) FROM minute_clicks WHERE bucket >= ?1 AND bucket < ?2
+  SELECT min(minute_link) >> 32 FROM minute_clicks WHERE minute_link BETWEEN ?1 AND ?2
   UNION ALL
-  SELECT (SELECT min(bucket) FROM minute_clicks WHERE bucket > present.minute AND bucket < ?2)
-  FROM present WHERE present.minute IS NOT NULL
+  SELECT (SELECT min(minute_link) >> 32 FROM minute_clicks
+          WHERE minute_link >= (present.minute + 1) << 32 AND minute_link <= ?2)
+  FROM present WHERE present.minute IS NOT NULL AND present.minute < ?2 >> 32
 )
 INSERT INTO temp.click_rollup_step (link_id, hour, clicks, bot_clicks)
-SELECT m.link_id, )sql" HOP_FLOOR_DIV("m.bucket",
-                                      "60") R"sql( AS hour, sum(m.clicks), sum(m.bot_clicks)
+SELECT m.minute_link & 0xffffffff AS link_id, )sql" HOP_FLOOR_DIV(
+    "present.minute", "60") R"sql( AS hour, sum(m.clicks), sum(m.bot_clicks)
 FROM present JOIN minute_clicks AS m
-  ON m.bucket = present.minute AND m.link_id > ?3 AND m.link_id <= ?4
-GROUP BY m.link_id, hour
+  ON m.minute_link BETWEEN (present.minute << 32) | ?3 AND (present.minute << 32) | ?4
+GROUP BY link_id, hour
 )sql";
 
 // The minute rows of deleted links are left to pruning, and their hour and day rows are gone.
@@ -75,12 +80,14 @@ Status RunPrepared(SqliteConnection& writer, const char* sql) {
 }
 
 Status FoldStep(SqliteConnection& writer, const RollUpStep& step) {
+  const std::optional<MinuteKeyRange> keys = KeysOfMinutes(step.first_minute, step.end_minute - 1);
+  const int64_t first_link = std::max<int64_t>(step.after_link, 0) + 1;
+  const int64_t last_link = std::min(step.through_link, kMaxKeyedLinkId);
+  if (!keys || first_link > last_link) return Status::Ok();
   if (Status s = writer.Execute(kCreateStepTable); !s.ok()) return s;
   Result<SqliteStatement> sum = writer.Prepare(kSumStep);
   if (!sum.ok()) return sum.status();
-  Status summed = sum.value()
-                      .Bind(step.first_minute, step.end_minute, step.after_link, step.through_link)
-                      .Run();
+  Status summed = sum.value().Bind(keys->first, keys->last, first_link, last_link).Run();
   if (!summed.ok()) return summed;
   for (const char* sql : {kDropDeletedLinks, kAddToHours, kAddToDays, kAddToTotals,
                           "DELETE FROM temp.click_rollup_step"}) {
@@ -90,10 +97,12 @@ Status FoldStep(SqliteConnection& writer, const RollUpStep& step) {
 }
 
 Result<bool> AnyMinuteIn(SqliteConnection& writer, int64_t first, int64_t end) {
+  const std::optional<MinuteKeyRange> keys = KeysOfMinutes(first, end - 1);
+  if (!keys) return false;
   Result<SqliteStatement> any =
-      writer.Prepare("SELECT 1 FROM minute_clicks WHERE bucket >= ? AND bucket < ? LIMIT 1");
+      writer.Prepare("SELECT 1 FROM minute_clicks WHERE minute_link BETWEEN ? AND ? LIMIT 1");
   if (!any.ok()) return any.status();
-  return any.value().Bind(first, end).Step();
+  return any.value().Bind(keys->first, keys->last).Step();
 }
 
 Result<int64_t> NewestLinkId(SqliteConnection& writer) {
