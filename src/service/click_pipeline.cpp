@@ -11,11 +11,9 @@
 namespace hop {
 namespace {
 
-bool Before(const ClickEvent& a, const ClickEvent& b) {
-  return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
-}
-
-bool Before(const MinuteClicks& a, const MinuteClicks& b) {
+// (minute, link) order, for clicks and for entries alike.
+template <typename Entry>
+bool Before(const Entry& a, const Entry& b) {
   return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
 }
 
@@ -135,15 +133,14 @@ void ClickPipeline::MergeDrained() {
     const auto old_end = static_cast<ptrdiff_t>(pending_.size());
     pending_.insert(pending_.end(), collapsed_.begin(), collapsed_.end());
     std::inplace_merge(pending_.begin(), pending_.begin() + old_end, pending_.end(),
-                       [](const MinuteClicks& a, const MinuteClicks& b) { return Before(a, b); });
+                       Before<MinuteClicks>);
     SumRuns(pending_);
   }
   pending_size_.store(pending_.size(), std::memory_order_relaxed);
 }
 
 void ClickPipeline::CollapseDrained() {
-  std::sort(drained_.begin(), drained_.end(),
-            [](const ClickEvent& a, const ClickEvent& b) { return Before(a, b); });
+  std::sort(drained_.begin(), drained_.end(), Before<ClickEvent>);
   collapsed_.clear();
   for (const ClickEvent& event : drained_) {
     collapsed_.push_back({event.link_id, event.minute, event.bot ? 0 : 1, event.bot ? 1 : 0});

@@ -60,26 +60,6 @@ std::unique_ptr<Store> OpenMigrated(const std::string& path,
   return std::move(store).value();
 }
 
-int64_t CountMinuteRows(const std::string& path) {
-  sqlite3* db = nullptr;
-  sqlite3_open(path.c_str(), &db);
-  sqlite3_stmt* count = nullptr;
-  sqlite3_prepare_v2(db, "SELECT count(*) FROM minute_clicks", -1, &count, nullptr);
-  const int64_t rows = sqlite3_step(count) == SQLITE_ROW ? sqlite3_column_int64(count, 0) : -1;
-  sqlite3_finalize(count);
-  sqlite3_close(db);
-  return rows;
-}
-
-StoreUnderTest MakeSqliteUnderTest() {
-  const std::string path = FreshPath();
-  return {OpenMigrated(path), [path] { return CountMinuteRows(path); }};
-}
-
-INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
-                         ::testing::Values(StoreFactory{"Sqlite", MakeSqliteUnderTest}),
-                         FactoryName);
-
 // A plain SQLite connection of its own, standing in for another process on the same file.
 class OtherConnection {
  public:
@@ -108,6 +88,19 @@ class OtherConnection {
  private:
   sqlite3* db_ = nullptr;
 };
+
+int64_t CountMinuteRows(const std::string& path) {
+  return std::stoll(OtherConnection(path).QueryText("SELECT count(*) FROM minute_clicks"));
+}
+
+StoreUnderTest MakeSqliteUnderTest() {
+  const std::string path = FreshPath();
+  return {OpenMigrated(path), [path] { return CountMinuteRows(path); }};
+}
+
+INSTANTIATE_TEST_SUITE_P(Sqlite, StoreContract,
+                         ::testing::Values(StoreFactory{"Sqlite", MakeSqliteUnderTest}),
+                         FactoryName);
 
 TEST(SqliteStore, DataSurvivesReopening) {
   std::string path = FreshPath();

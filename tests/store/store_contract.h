@@ -14,7 +14,9 @@
 #include <ostream>
 #include <string>
 
+#include "core/api_key.h"
 #include "store/store.h"
+#include "store_test_support.h"
 
 namespace hop {
 
@@ -50,5 +52,14 @@ class StoreContract : public ::testing::TestWithParam<StoreFactory> {
  private:
   StoreUnderTest under_test_;
 };
+
+// A new API key named `name` in `store`: an owner for the links a test creates.
+inline int64_t NewKey(Store& store, const std::string& name) {
+  ApiKey key;
+  key.name = name;
+  key.hash = HashApiKey(GenerateApiKey());
+  key.created_at = kNow;
+  return Must(store.CreateApiKey(key)).id;
+}
 
 }  // namespace hop

@@ -11,14 +11,6 @@ namespace {
 
 NewLink New(std::string code, std::string url) { return {std::move(code), UrlFields(url)}; }
 
-int64_t NewKey(Store& store, const std::string& name) {
-  ApiKey key;
-  key.name = name;
-  key.hash = HashApiKey(GenerateApiKey());
-  key.created_at = kNow;
-  return Must(store.CreateApiKey(key)).id;
-}
-
 std::vector<std::string> ListCodes(Store& store, LinkQuery query) {
   std::vector<std::string> codes;
   for (const Link& link : Must(store.ListLinks(query)).links) codes.push_back(link.code);

@@ -8,14 +8,6 @@
 namespace hop {
 namespace {
 
-int64_t NewKey(Store& store, const std::string& name) {
-  ApiKey key;
-  key.name = name;
-  key.hash = HashApiKey(GenerateApiKey());
-  key.created_at = kNow;
-  return Must(store.CreateApiKey(key)).id;
-}
-
 Link Create(Store& store, const std::string& code, std::optional<int64_t> owner,
             std::vector<std::string> tags = {}) {
   LinkFields fields = UrlFields("https://example.com/" + code);

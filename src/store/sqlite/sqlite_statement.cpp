@@ -7,6 +7,12 @@
 
 namespace hop {
 
+std::string RepeatedRows(std::string_view row, size_t rows) {
+  std::string text;
+  for (size_t i = 0; i < rows; ++i) text.append(i == 0 ? "" : ", ").append(row);
+  return text;
+}
+
 SqliteStatement::SqliteStatement(SqliteStatement&& other) noexcept
     : db_(other.db_),
       stmt_(other.stmt_),

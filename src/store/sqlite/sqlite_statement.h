@@ -8,6 +8,7 @@
 // Not thread-safe: it belongs to the thread that holds its connection.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -19,6 +20,10 @@ struct sqlite3;
 struct sqlite3_stmt;
 
 namespace hop {
+
+// `row` (a parenthesized list of parameters) `rows` times, comma-separated: the VALUES list of a
+// statement that writes `rows` rows at once.
+std::string RepeatedRows(std::string_view row, size_t rows);
 
 class SqliteStatement {
  public:

@@ -6,7 +6,9 @@
 // hour and day tables differs only in the table name, which comes from the fixed list below, never
 // from input.
 #include <algorithm>
+#include <array>
 #include <limits>
+#include <optional>
 #include <span>
 #include <string>
 
@@ -45,27 +47,32 @@ const ClickTableSql& SqlOf(Granularity granularity) {
   return granularity == Granularity::kHour ? hour : day;
 }
 
+// Rows per statement: past a few dozen, the per-entry cost hardly falls (hop_store_bench).
+constexpr size_t kRowsPerUpsert = 64;
+
 // Upserts of minute rows, `rows` entries per statement: one step of a statement of many rows costs
 // far less per entry than a step per entry. No check that the link exists: its id is never reused,
 // so the rows of a link deleted meanwhile are read by nothing, left out of the rollup and pruned
 // with their minute (store.h). Checking would cost a random read of links per entry. The conflict
 // is on the rowid, so an existing row is found by one integer seek and overwritten in place.
-std::string MinuteUpsertSql(size_t rows) {
-  std::string sql = "INSERT INTO minute_clicks (minute_link, clicks, bot_clicks) VALUES ";
-  for (size_t row = 0; row < rows; ++row) sql += row == 0 ? "(?, ?, ?)" : ", (?, ?, ?)";
-  return sql +
-         " ON CONFLICT (minute_link) DO UPDATE SET clicks = clicks + excluded.clicks, "
-         "bot_clicks = bot_clicks + excluded.bot_clicks";
+const std::string& MinuteUpsertSql(size_t rows) {
+  static const std::array<std::string, kRowsPerUpsert + 1> sql = [] {
+    std::array<std::string, kRowsPerUpsert + 1> texts;
+    for (size_t n = 1; n <= kRowsPerUpsert; ++n) {
+      texts[n] = "INSERT INTO minute_clicks (minute_link, clicks, bot_clicks) VALUES " +
+                 RepeatedRows("(?, ?, ?)", n) +
+                 " ON CONFLICT (minute_link) DO UPDATE SET clicks = clicks + excluded.clicks, "
+                 "bot_clicks = bot_clicks + excluded.bot_clicks";
+    }
+    return texts;
+  }();
+  return sql[rows];
 }
 
-// Rows per statement: past a few dozen, the per-entry cost hardly falls (hop_store_bench).
-constexpr size_t kRowsPerUpsert = 64;
-
-// REQUIRES: every entry's minute and link id fit a key (KeyFits).
+// REQUIRES: 1 <= entries.size() <= kRowsPerUpsert; every entry's minute and link id fit a key
+// (MinuteFits, LinkFits).
 Status Upsert(SqliteConnection& writer, std::span<const MinuteClicks> entries) {
-  static const std::string one = MinuteUpsertSql(1);
-  static const std::string many = MinuteUpsertSql(kRowsPerUpsert);
-  Result<SqliteStatement> upsert = writer.Prepare(entries.size() == 1 ? one : many);
+  Result<SqliteStatement> upsert = writer.Prepare(MinuteUpsertSql(entries.size()));
   if (!upsert.ok()) return upsert.status();
   int parameter = 1;
   for (const MinuteClicks& entry : entries) {
@@ -85,14 +92,12 @@ bool LinkFits(const MinuteClicks& entry) {
   return entry.link_id >= 1 && entry.link_id <= kMaxKeyedLinkId;
 }
 
-// The minute rows of `entries`, in as few statements as their number allows.
+// The minute rows of `entries`, kRowsPerUpsert to a statement.
 Status AddToMinutes(SqliteConnection& writer, std::span<const MinuteClicks> entries) {
-  while (entries.size() >= kRowsPerUpsert) {
-    if (Status s = Upsert(writer, entries.first(kRowsPerUpsert)); !s.ok()) return s;
-    entries = entries.subspan(kRowsPerUpsert);
-  }
-  for (size_t i = 0; i < entries.size(); ++i) {
-    if (Status s = Upsert(writer, entries.subspan(i, 1)); !s.ok()) return s;
+  while (!entries.empty()) {
+    const size_t rows = std::min(entries.size(), kRowsPerUpsert);
+    if (Status s = Upsert(writer, entries.first(rows)); !s.ok()) return s;
+    entries = entries.subspan(rows);
   }
   return Status::Ok();
 }
@@ -135,6 +140,20 @@ Result<int64_t> SumRolledRun(SqliteConnection& reader, int64_t link_id, const Bu
   Result<bool> row = sum.value().Bind(link_id, run.first, run.last).Step();
   if (!row.ok()) return row.status();
   return sum.value().Int(0);
+}
+
+// The clicks the link's row counts (those rolled up so far), or nothing when no link has the id.
+Result<std::optional<ClickTotals>> ReadRolledTotals(SqliteConnection& reader, int64_t link_id) {
+  Result<SqliteStatement> link =
+      reader.Prepare("SELECT total_clicks, bot_clicks FROM links WHERE id = ?");
+  if (!link.ok()) return link.status();
+  Result<bool> row = link.value().Bind(link_id).Step();
+  if (!row.ok()) return row.status();
+  if (!row.value()) return std::optional<ClickTotals>();
+  ClickTotals totals;
+  totals.total = link.value().Int(0);
+  totals.bot_total = link.value().Int(1);
+  return std::optional<ClickTotals>(std::move(totals));
 }
 
 Result<bool> LinkExists(SqliteConnection& reader, int64_t link_id) {
@@ -210,19 +229,12 @@ Result<ClickTotals> SqliteStore::ReadClickTotals(int64_t link_id,
   // between could otherwise make last_24h exceed last_7d, or a span exceed the total.
   SqliteTransaction transaction(connection);
   if (Status s = transaction.Begin(Mode::kRead); !s.ok()) return s;
-  ClickTotals totals;
-  {
-    Result<SqliteStatement> link =
-        connection.Prepare("SELECT total_clicks, bot_clicks FROM links WHERE id = ?");
-    if (!link.ok()) return link.status();
-    Result<bool> row = link.value().Bind(link_id).Step();
-    if (!row.ok()) return row.status();
-    if (!row.value()) {
-      return Status::Error(ErrorCode::kNotFound, "no link has the id " + std::to_string(link_id));
-    }
-    totals.total = link.value().Int(0);
-    totals.bot_total = link.value().Int(1);
+  Result<std::optional<ClickTotals>> rolled = ReadRolledTotals(connection, link_id);
+  if (!rolled.ok()) return rolled.status();
+  if (!rolled.value()) {
+    return Status::Error(ErrorCode::kNotFound, "no link has the id " + std::to_string(link_id));
   }
+  ClickTotals totals = *rolled.value();
   Result<ClickWatermark> watermark = ReadClickWatermark(connection);
   if (!watermark.ok()) return watermark.status();
   const int64_t folded_before = watermark.value().FoldedBefore(link_id);
@@ -251,14 +263,10 @@ Result<std::vector<ClickTotals>> SqliteStore::ReadAllTimeClicks(std::span<const 
   all.reserve(link_ids.size());
   for (int64_t link_id : link_ids) {
     ClickTotals& totals = all.emplace_back();
-    Result<SqliteStatement> link =
-        connection.Prepare("SELECT total_clicks, bot_clicks FROM links WHERE id = ?");
-    if (!link.ok()) return link.status();
-    Result<bool> row = link.value().Bind(link_id).Step();
-    if (!row.ok()) return row.status();
-    if (!row.value()) continue;  // minute rows outlive their link: they count for nothing
-    totals.total = link.value().Int(0);
-    totals.bot_total = link.value().Int(1);
+    Result<std::optional<ClickTotals>> rolled = ReadRolledTotals(connection, link_id);
+    if (!rolled.ok()) return rolled.status();
+    if (!rolled.value()) continue;  // minute rows outlive their link: they count for nothing
+    totals = *rolled.value();
     Result<std::vector<MinuteClicks>> unrolled =
         ReadMinuteRows(connection, link_id, watermark.value().FoldedBefore(link_id),
                        std::numeric_limits<int64_t>::max());
