@@ -6,7 +6,7 @@ HOP_ARGS ?=
 # The sanitizer build: clang, ASan and UBSan, and the libFuzzer targets (fuzz/).
 ASAN_BUILD_DIR ?= build-asan
 FUZZ_SECONDS ?= 60
-FUZZ_TARGETS := target_url json_requests router
+FUZZ_TARGETS := target_url json_requests router redirect_header
 # Every finding ends the process that made it, leaks at exit included, with a symbolized trace.
 SANITIZER_ENV := ASAN_OPTIONS=detect_leaks=1:check_initialization_order=1:strict_init_order=1 \
 	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \

@@ -7,6 +7,7 @@
 #include "core/alias.h"
 
 #include <algorithm>
+#include <array>
 #include <string>
 
 #include "core/ascii.h"
@@ -29,12 +30,39 @@ constexpr std::string_view kWellKnownFiles[] = {
     "index.html",   "apple-touch-icon", "apple-touch-icon.png", "browserconfig.xml", "ads.txt",
     "security.txt", "humans.txt",       "well-known",           ".well-known"};
 
+// The reserved words grouped by length: a word is compared only with those as long as it, since
+// the redirect path asks about every code it serves.
+constexpr size_t kReservedWords = std::size(kOwnPaths) + std::size(kWellKnownFiles);
+constexpr size_t kLongestReserved = 20;
+struct WordsByLength {
+  std::array<std::string_view, kReservedWords> words;  // shortest first
+  std::array<size_t, kLongestReserved + 2> first;      // index of the first word of each length
+};
+
+constexpr WordsByLength kReservedByLength = [] {
+  WordsByLength by_length{};
+  size_t n = 0;
+  for (std::string_view word : kOwnPaths) by_length.words[n++] = word;
+  for (std::string_view word : kWellKnownFiles) by_length.words[n++] = word;
+  std::sort(by_length.words.begin(), by_length.words.end(),
+            [](std::string_view a, std::string_view b) { return a.size() < b.size(); });
+  for (size_t length = 0, i = 0; length < by_length.first.size(); ++length) {
+    while (i < n && by_length.words[i].size() < length) ++i;
+    by_length.first[length] = i;
+  }
+  return by_length;
+}();
+static_assert(kReservedByLength.words.back().size() <= kLongestReserved);
+
 }  // namespace
 
 bool IsReservedWord(std::string_view word) {
-  auto matches = [word](std::string_view r) { return EqualsIgnoreAsciiCase(word, r); };
-  return std::any_of(std::begin(kOwnPaths), std::end(kOwnPaths), matches) ||
-         std::any_of(std::begin(kWellKnownFiles), std::end(kWellKnownFiles), matches);
+  if (word.size() > kLongestReserved) return false;
+  const size_t end = kReservedByLength.first[word.size() + 1];
+  for (size_t i = kReservedByLength.first[word.size()]; i < end; ++i) {
+    if (EqualsIgnoreAsciiCase(word, kReservedByLength.words[i])) return true;
+  }
+  return false;
 }
 
 Status ValidateAlias(std::string_view alias) {

@@ -7,6 +7,7 @@
 
 #include <openssl/rand.h>
 
+#include <algorithm>
 #include <array>
 #include <cstdlib>
 
@@ -18,6 +19,16 @@ namespace {
 constexpr std::string_view kBase62 =
     "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 constexpr unsigned kAcceptBelow = 256 - 256 % kBase62.size();
+
+// The characters a code or an alias may hold, as a table: the redirect path checks every character
+// of every code it serves.
+constexpr std::array<bool, 256> kCodeCharacters = [] {
+  std::array<bool, 256> table{};
+  for (char c : kBase62) table[static_cast<unsigned char>(c)] = true;
+  table['_'] = true;
+  table['-'] = true;
+  return table;
+}();
 
 template <typename NextByte>
 std::string DrawCode(NextByte& next_byte) {
@@ -72,12 +83,8 @@ std::string GenerateShortCode() {
 
 bool LooksLikeLinkCode(std::string_view segment) {
   if (segment.empty() || segment.size() > 64) return false;
-  for (char c : segment) {
-    bool ok = (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
-              c == '_' || c == '-';
-    if (!ok) return false;
-  }
-  return true;
+  return std::all_of(segment.begin(), segment.end(),
+                     [](char c) { return kCodeCharacters[static_cast<unsigned char>(c)]; });
 }
 
 }  // namespace hop

@@ -28,6 +28,11 @@ constexpr size_t kFirstReadBytes = 4096;
 // The most read at once when a header needs more bytes, as Beast's own reads do.
 constexpr size_t kMaxReadBytes = 65536;
 
+std::string_view QueryOf(std::string_view target) {
+  const size_t q = target.find('?');
+  return q == std::string_view::npos ? std::string_view() : target.substr(q + 1);
+}
+
 int64_t WholeSecondsUntil(TimePoint until, TimePoint now) {
   return std::max<int64_t>(1, std::chrono::ceil<std::chrono::seconds>(until - now).count());
 }
@@ -126,6 +131,7 @@ void Session::OnFirstBytes(boost::system::error_code ec, size_t bytes) {
 }
 
 void Session::ReadRequest() {
+  if (AnswerBufferedRedirect()) return;
   parser_.reset();
   fields_memory_.release();
   parser_.emplace(std::piecewise_construct, std::make_tuple(),
@@ -222,7 +228,7 @@ void Session::Answer() {
   const std::string_view target = message.target();
   const std::string_view path = target.substr(0, target.find('?'));
   if (IsRedirectRequest(message.method_string(), path)) return AnswerRedirect(path.substr(1));
-  const bool keep_alive = message.keep_alive();
+  const bool keep_alive = parser_->keep_alive();
   const ClientAddress client = Client();
   Request request = ToRequest(parser_->release());
   request.client = client;
@@ -255,6 +261,35 @@ ClientAddress Session::Client() const {
   return proxies.ClientOf(peer_, forwarded_for);
 }
 
+bool Session::AnswerBufferedRedirect() {
+  resolved_.reset();
+  // Who is held is decided by the client's address, which may need X-Forwarded-For: a field this
+  // parser does not keep. The box is empty unless someone is scanning.
+  if (!worker_.penalty_box().empty()) return false;
+  RedirectHeaderParser& header = redirect_header_.emplace();
+  header.header_limit(static_cast<uint32_t>(worker_.options().max_header_bytes));
+  boost::system::error_code ec;
+  const auto bytes = buffer_.data();
+  const size_t used =
+      header.Parse(std::string_view(static_cast<const char*>(bytes.data()), bytes.size()), ec);
+  // Beast checks header_limit only while a header is incomplete, as in OnHeader.
+  if (ec || !header.is_done() || used > worker_.options().max_header_bytes) return false;
+  ServerParts& parts = worker_.parts();
+  const TimePoint now = parts.clock.Now();
+  Resolution resolution = parts.resolver.Resolve(header.path().substr(1), worker_.cache(), now);
+  if (resolution.verdict != Verdict::kRedirect) {
+    resolved_ = std::move(resolution);
+    return false;
+  }
+  WriteRedirect(*resolution.link,
+                {.head = header.head(),
+                 .query = header.query(),
+                 .user_agent = header.user_agent(),
+                 .keep_alive = header.keep_alive()},
+                now, used);
+  return true;
+}
+
 void Session::AnswerRedirect(std::string_view code) {
   auto& message = parser_->get();
   ServerParts& parts = worker_.parts();
@@ -263,31 +298,38 @@ void Session::AnswerRedirect(std::string_view code) {
   // box is empty unless someone is scanning, and then this is one lookup.
   if (!worker_.penalty_box().empty()) {
     if (std::optional<TimePoint> until = worker_.penalty_box().HeldUntil(Client(), now)) {
-      return AnswerRateLimited(WholeSecondsUntil(*until, now), message.keep_alive());
+      return AnswerRateLimited(WholeSecondsUntil(*until, now), parser_->keep_alive());
     }
   }
-  Resolution resolution = parts.resolver.Resolve(code, worker_.cache(), now);
+  const Resolution resolution = resolved_ ? *std::exchange(resolved_, std::nullopt)
+                                          : parts.resolver.Resolve(code, worker_.cache(), now);
+  const bool keep_alive = parser_->keep_alive();
   if (resolution.verdict == Verdict::kRedirect) {
-    const bool head = message.method() == http::verb::head;
-    const bool bot = head || IsBot(message[http::field::user_agent]);
-    worker_.recorder().Record({resolution.link->id(), static_cast<int32_t>(MinuteOf(now)), bot});
-    worker_.counters().CountRedirect();
-    const std::string_view target = message.target();
-    const size_t q = target.find('?');
-    const std::string_view query = q == std::string_view::npos ? "" : target.substr(q + 1);
-    const std::time_t second = std::chrono::system_clock::to_time_t(now);
-    const bool keep_alive = message.keep_alive() && !closing_;
-    BuildRedirectResponse(redirect_, *resolution.link, query, worker_.date().Get(second),
-                          keep_alive);
-    return Write(asio::buffer(redirect_), keep_alive);
+    return WriteRedirect(*resolution.link,
+                         {.head = message.method() == http::verb::head,
+                          .query = QueryOf(message.target()),
+                          .user_agent = message[http::field::user_agent],
+                          .keep_alive = keep_alive},
+                         now, 0);
   }
-  const bool keep_alive = message.keep_alive();
   if (resolution.verdict == Verdict::kUnavailable) {
     return WriteResponse(ProblemResponse(ErrorCode::kStoreUnavailable, resolution.error.detail()),
                          keep_alive);
   }
   if (resolution.verdict == Verdict::kNotFound) return AnswerMissingLink(Client(), now, keep_alive);
   AnswerLinkError(ErrorCode::kGone, "this link is no longer available", keep_alive);
+}
+
+void Session::WriteRedirect(const CachedLink& link, const RedirectAsk& ask, TimePoint now,
+                            size_t unconsumed_header) {
+  const bool bot = ask.head || IsBot(ask.user_agent);
+  worker_.recorder().Record({link.id(), static_cast<int32_t>(MinuteOf(now)), bot});
+  worker_.counters().CountRedirect();
+  const std::time_t second = std::chrono::system_clock::to_time_t(now);
+  const bool keep_alive = ask.keep_alive && !closing_;
+  BuildRedirectResponse(redirect_, link, ask.query, worker_.date().Get(second), keep_alive);
+  buffer_.consume(unconsumed_header);
+  Write(asio::buffer(redirect_), keep_alive);
 }
 
 // A 404 costs the client a token of its scan budget; the one that empties it puts the client in

@@ -34,6 +34,8 @@
 #include "core/status.h"
 #include "http/message.h"
 #include "http/readiness_poller.h"
+#include "http/redirect_header_parser.h"
+#include "service/link_resolver.h"
 
 namespace hop {
 
@@ -65,6 +67,11 @@ class Session final : public std::enable_shared_from_this<Session>,
   void WaitThroughAsio();
   void OnFirstBytes(boost::system::error_code ec, size_t bytes);
   void ReadRequest();
+  // The common request, a redirect whose header is buffered whole, answered without building a
+  // message (redirect_header_parser.h). False when the full parser must read it instead: it is not
+  // such a request, a client is held for scanning, or its code has no redirect to answer (then the
+  // resolution waits in resolved_, so that the store is not asked twice).
+  bool AnswerBufferedRedirect();
   void ParseHeader();
   void ReadMoreHeader();
   void OnMoreHeader(boost::system::error_code ec, size_t bytes);
@@ -73,6 +80,16 @@ class Session final : public std::enable_shared_from_this<Session>,
   void AnswerReadError(boost::system::error_code ec);
   void Answer();
   void AnswerRedirect(std::string_view code);
+  struct RedirectAsk {
+    bool head;
+    std::string_view query;
+    std::string_view user_agent;
+    bool keep_alive;
+  };
+  // `unconsumed_header` bytes at the front of buffer_ are the request's, which `ask` views: they
+  // are consumed once the response no longer needs them.
+  void WriteRedirect(const CachedLink& link, const RedirectAsk& ask, TimePoint now,
+                     size_t unconsumed_header);
   void AnswerMissingLink(const ClientAddress& client, TimePoint now, bool keep_alive);
   void AnswerRateLimited(int64_t retry_after_seconds, bool keep_alive);
   // 404 or 410 for a redirect request: an HTML page for browsers, problem+json for the rest.
@@ -105,6 +122,8 @@ class Session final : public std::enable_shared_from_this<Session>,
   alignas(std::max_align_t) std::byte field_bytes_[1024];
   std::pmr::monotonic_buffer_resource fields_memory_{field_bytes_, sizeof(field_bytes_)};
   std::optional<Parser> parser_;
+  std::optional<RedirectHeaderParser> redirect_header_;
+  std::optional<Resolution> resolved_;  // see AnswerBufferedRedirect
   size_t header_bytes_ = 0;
   std::string redirect_;       // reused: after the first redirect, writing one allocates nothing
   std::string response_head_;  // reused likewise, for every other response

@@ -68,5 +68,16 @@ TEST(Alias, ShortReservedWordsAreReservedToo) {
   EXPECT_FALSE(IsReservedWord("apis"));
 }
 
+TEST(Alias, ReservedWordsOfEveryLengthAreFound) {
+  for (const char* word :
+       {"s", "qr", "api", "docs", "links", "static", "healthz", "settings", "dashboard",
+        "robots.txt", "favicon.ico", "security.txt", "manifest.json", "apple-touch-icon",
+        "browserconfig.xml", "Apple-Touch-Icon.PNG"}) {
+    EXPECT_TRUE(IsReservedWord(word)) << word;
+  }
+  EXPECT_FALSE(IsReservedWord("apple-touch-icon.pngs"));
+  EXPECT_FALSE(IsReservedWord("healthy"));
+}
+
 }  // namespace
 }  // namespace hop
