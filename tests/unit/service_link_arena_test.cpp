@@ -8,7 +8,7 @@
 #include <iterator>
 #include <map>
 
-#include "service/mapped_pages.h"
+#include "core/mapped_pages.h"
 
 namespace hop {
 namespace {

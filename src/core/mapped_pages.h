@@ -8,6 +8,11 @@
 // grants them only to memory that asks with madvise(MADV_HUGEPAGE), which malloc does not do, hence
 // this class. Regions under 2 MiB are mapped plainly: a huge page would be mostly idle memory.
 //
+// The SQLite store's click overlay (store/click_overlay.h) maps its buffers here too, with small
+// pages, for the other half of the promise: a region is given back to the kernel the moment it is
+// destroyed. A large vector freed to malloc may stay in the process (glibc raises its mmap threshold
+// after such a free, so the next ones come from the heap, which shrinks only from its top).
+//
 // Thread-safety: none needed; a region belongs to its owner.
 #pragma once
 
@@ -19,11 +24,15 @@ class MappedPages {
  public:
   static constexpr size_t kHugePageBytes = size_t{2} << 20;
 
+  // kHugeWhenLarge for memory read at random, where a TLB miss costs more than the rounding up to
+  // a huge page; kSmall for memory read in order, or kept only briefly.
+  enum class Pages { kHugeWhenLarge, kSmall };
+
   MappedPages() = default;
-  // REQUIRES: bytes > 0. At least `bytes` (rounded up to whole pages, or to whole huge pages when
-  // `bytes` is 2 MiB or more), zeroed, aligned to a huge page when that large. Aborts when the
-  // kernel has no memory to give, as operator new would.
-  explicit MappedPages(size_t bytes);
+  // REQUIRES: bytes > 0. At least `bytes` (rounded up to whole pages, or with kHugeWhenLarge to
+  // whole huge pages when `bytes` is 2 MiB or more), zeroed, aligned to a huge page when that
+  // large. Aborts when the kernel has no memory to give, as operator new would.
+  explicit MappedPages(size_t bytes, Pages pages = Pages::kHugeWhenLarge);
   ~MappedPages();
   MappedPages(MappedPages&& other) noexcept;
   MappedPages& operator=(MappedPages&& other) noexcept;

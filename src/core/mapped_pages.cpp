@@ -1,4 +1,5 @@
-#include "service/mapped_pages.h"
+// MappedPages: anonymous mappings, aligned for huge pages when asked.
+#include "core/mapped_pages.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -40,8 +41,8 @@ char* MapHugePageAligned(size_t bytes) {
 
 }  // namespace
 
-MappedPages::MappedPages(size_t bytes) {
-  if (bytes >= kHugePageBytes) {
+MappedPages::MappedPages(size_t bytes, Pages pages) {
+  if (pages == Pages::kHugeWhenLarge && bytes >= kHugePageBytes) {
     size_ = RoundUp(bytes, kHugePageBytes);
     data_ = MapHugePageAligned(size_);
   } else {
