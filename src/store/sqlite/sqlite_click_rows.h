@@ -1,41 +1,28 @@
 // Reading click rows in SQLite: the rollup watermark, one link's minute rows, and the packed key
 // that minute rows are stored under.
 //
-// A minute row's key is one integer, the rowid: minute << 32 | link_id (schema version 4). Its
-// order is that of (minute, link_id), so a flush appends near the newest minute instead of writing
-// a random page per click, and every comparison in the B-tree is one of two integers (a two-column
-// key takes SQLite's general record comparison, which cost most of a flush). The rows of one link
-// are spread over every minute, and a range of minutes holds every link's rows: they are found by
-// probing the key, one seek per minute that has any clicks, never by scanning a range of minutes.
+// A minute row's key is one integer, the rowid: minute << 32 | link_id (schema version 4,
+// store/minute_key.h). Its order is that of (minute, link_id), so a flush appends near the newest
+// minute instead of writing a random page per click, and every comparison in the B-tree is one of
+// two integers (a two-column key takes SQLite's general record comparison, which cost most of a
+// flush). The rows of one link are spread over every minute, and a range of minutes holds every
+// link's rows: they are found by probing the key, one seek per minute that has any clicks, never
+// by scanning a range of minutes.
 //
 // Shared by the SQLite click files; not thread-safe, like the connection it is given.
 #pragma once
 
 #include <cstdint>
-#include <limits>
 #include <optional>
 #include <vector>
 
 #include "core/click.h"
 #include "core/status.h"
 #include "store/click_watermark.h"
+#include "store/minute_key.h"
 #include "store/sqlite/sqlite_connection.h"
 
 namespace hop {
-
-// Link ids a minute key holds: 1 up to 2^32 - 1. SQLite never hands out more (a trigger of schema
-// version 4 refuses to create the link), so an entry beyond it is of no link. Minutes are those of
-// an int32, as in Click: every minute until the year 6053.
-constexpr int64_t kMaxKeyedLinkId = (int64_t{1} << 32) - 1;
-constexpr int64_t kMinKeyedMinute = std::numeric_limits<int32_t>::min();
-constexpr int64_t kMaxKeyedMinute = std::numeric_limits<int32_t>::max();
-
-// REQUIRES: minute within [kMinKeyedMinute, kMaxKeyedMinute], link_id within [0, kMaxKeyedLinkId].
-constexpr int64_t MinuteKey(int64_t minute, int64_t link_id) {
-  return static_cast<int64_t>(static_cast<uint64_t>(minute) << 32) | link_id;
-}
-constexpr int64_t MinuteOfKey(int64_t key) { return key >> 32; }
-constexpr int64_t LinkOfKey(int64_t key) { return key & kMaxKeyedLinkId; }
 
 // The keys of every row of the minutes first..last (inclusive), clamped to the minutes a key
 // holds, as an inclusive range; nullopt when no key lies in it.
