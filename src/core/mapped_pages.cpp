@@ -51,6 +51,14 @@ MappedPages::MappedPages(size_t bytes, Pages pages) {
   }
 }
 
+void MappedPages::Shrink(size_t bytes) {
+  const size_t keep = RoundUp(bytes, static_cast<size_t>(::sysconf(_SC_PAGESIZE)));
+  if (keep >= size_) return;
+  ::munmap(data_ + keep, size_ - keep);
+  size_ = keep;
+  if (size_ == 0) data_ = nullptr;
+}
+
 MappedPages::~MappedPages() {
   if (data_ != nullptr) ::munmap(data_, size_);
 }

@@ -10,8 +10,9 @@
 //
 // The SQLite store's click overlay (store/click_overlay.h) maps its buffers here too, with small
 // pages, for the other half of the promise: a region is given back to the kernel the moment it is
-// destroyed. A large vector freed to malloc may stay in the process (glibc raises its mmap threshold
-// after such a free, so the next ones come from the heap, which shrinks only from its top).
+// destroyed. A large vector freed to malloc may stay in the process (glibc raises its mmap
+// threshold after such a free, so the next ones come from the heap, which shrinks only from its
+// top).
 //
 // Thread-safety: none needed; a region belongs to its owner.
 #pragma once
@@ -41,6 +42,11 @@ class MappedPages {
 
   char* data() const { return data_; }
   size_t size() const { return size_; }
+
+  // Gives back to the kernel the pages past the first `bytes` (rounded up to a page), keeping
+  // what the region holds up to there: for a buffer mapped for the most it could need. REQUIRES:
+  // bytes <= size().
+  void Shrink(size_t bytes);
 
  private:
   char* data_ = nullptr;

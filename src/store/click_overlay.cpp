@@ -87,6 +87,7 @@ ClickOverlay::Run ClickOverlay::Merge(std::span<const Entry> older, std::span<co
     *out++ = next;
   }
   merged.set_size(static_cast<size_t>(out - first));
+  merged.Shrink();
   return merged;
 }
 

@@ -108,6 +108,9 @@ class ClickOverlay {
     size_t mapped_bytes() const { return pages_.size(); }
     Entry* begin() const { return reinterpret_cast<Entry*>(pages_.data()); }
     void set_size(size_t size) { size_ = size; }
+    // Gives back the pages past the entries: a merge maps room for both runs, and the links they
+    // share take one entry.
+    void Shrink() { pages_.Shrink(size_ * sizeof(Entry)); }
 
    private:
     MappedPages pages_;
