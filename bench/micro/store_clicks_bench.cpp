@@ -148,7 +148,7 @@ void BM_PipelineFlush(benchmark::State& state) {
   const ClickOverlay& overlay = static_cast<SqliteStore&>(*store).click_overlay();
   state.counters["overlay_entries"] = static_cast<double>(overlay.entries());
   state.counters["overlay_bytes_per_entry"] =
-      static_cast<double>(overlay.mapped_bytes()) / static_cast<double>(overlay.entries());
+      static_cast<double>(overlay.bytes()) / static_cast<double>(overlay.entries());
 }
 BENCHMARK(BM_PipelineFlush)->Arg(120)->Iterations(120)->Unit(benchmark::kMillisecond);
 

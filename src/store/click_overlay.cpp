@@ -14,6 +14,9 @@ using Entry = ClickOverlay::Entry;
 
 constexpr uint64_t kMaxCount = std::numeric_limits<uint32_t>::max();
 
+// Runs smaller than this are on the heap.
+constexpr size_t kPageBytes = 4096;
+
 // The entries of `link` in a run: a range of one, usually.
 std::span<const Entry> EntriesOf(std::span<const Entry> run, int64_t link) {
   auto first = std::lower_bound(run.begin(), run.end(), link,
@@ -32,8 +35,15 @@ std::span<const Entry> EntriesFrom(std::span<const Entry> run, int64_t link) {
 
 }  // namespace
 
-ClickOverlay::Run::Run(size_t capacity)
-    : pages_(capacity * sizeof(Entry), MappedPages::Pages::kSmall) {}
+ClickOverlay::Run::Run(size_t capacity) : capacity_(capacity) {
+  if (capacity * sizeof(Entry) >= kPageBytes) {
+    pages_ = MappedPages(capacity * sizeof(Entry), MappedPages::Pages::kSmall);
+    begin_ = reinterpret_cast<Entry*>(pages_.data());
+  } else {
+    small_ = std::make_unique_for_overwrite<Entry[]>(capacity);
+    begin_ = small_.get();
+  }
+}
 
 void ClickOverlay::Add(int64_t minute, std::span<const Entry> entries) {
   if (entries.empty()) return;
@@ -185,11 +195,11 @@ size_t ClickOverlay::entries() const {
   return entries;
 }
 
-size_t ClickOverlay::mapped_bytes() const {
+size_t ClickOverlay::bytes() const {
   std::lock_guard lock(mutex_);
   size_t bytes = 0;
   for (const auto& [minute, runs] : minutes_) {
-    for (const Run& run : runs) bytes += run.mapped_bytes();
+    for (const Run& run : runs) bytes += run.bytes();
   }
   return bytes;
 }

@@ -4,16 +4,17 @@
 //
 // It holds counts per (minute, link) with keys (store/minute_key.h) from applied_before() on; keys
 // below it are in minute_clicks and are neither counted here nor kept for long: a minute is
-// dropped, and its memory given back to the kernel, as soon as applied_before() passes its last
-// key.
+// dropped, and its memory given back (its large runs to the kernel at once), as soon as
+// applied_before() passes its last key.
 //
-// Shape: per minute, runs of 12-byte entries {link, humans, bots} sorted by link, each run a
-// MappedPages of its own (core/mapped_pages.h). A new run joins its minute as the newest; while the
-// newest run is at least half as long as the one before it, the two are merged into one, as the
-// bits of a binary counter carry. So a minute of n entries has at most about log2(n) runs, each
-// entry is copied O(log n) times, always in sequential passes, and a lookup is one binary search
-// per run. A run may hold a link more than once, side by side (a merge keeps two entries apart
-// where their sum would not fit 32 bits); every reader of a run adds them up.
+// Shape: per minute, runs of 12-byte entries {link, humans, bots} sorted by link, each run of a
+// page or more a MappedPages of its own (core/mapped_pages.h), a smaller one on the heap, so that a
+// minute of a few clicks does not take a page per run. A new run joins its minute as the newest;
+// while the newest run is at least half as long as the one before it, the two are merged into
+// one, as the bits of a binary counter carry. So a minute of n entries has at most about log2(n)
+// runs, each entry is copied O(log n) times, always in sequential passes, and a lookup is one
+// binary search per run. A run may hold a link more than once, side by side (a merge keeps two
+// entries apart where their sum would not fit 32 bits); every reader of a run adds them up.
 //
 // Thread-safety: CopyLinks may be called from any thread, concurrently with anything. Every other
 // method is the writer's: REQUIRES one call at a time, which the SQLite store's writer connection
@@ -26,6 +27,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
@@ -92,28 +94,32 @@ class ClickOverlay {
   };
   LinkCounts CopyLinks(std::span<const int64_t> link_ids) const;
 
-  // The (minute, link) entries held, applied ones not yet dropped included, and the bytes mapped
-  // for them: what the overlay costs in memory. And the runs they are in: what a lookup costs.
+  // The (minute, link) entries held, applied ones not yet dropped included, and the bytes held for
+  // them: what the overlay costs in memory. And the runs they are in: what a lookup costs.
   size_t entries() const;
-  size_t mapped_bytes() const;
+  size_t bytes() const;
   size_t runs() const;
 
  private:
-  // Entries in a mapping of their own; empty when default-made or moved from.
+  // Room for `capacity` entries, of which the first size() are the run's; empty when default-made
+  // or moved from.
   class Run {
    public:
     Run() = default;
     explicit Run(size_t capacity);  // REQUIRES: capacity >= 1
-    std::span<const Entry> entries() const { return {begin(), size_}; }
-    size_t mapped_bytes() const { return pages_.size(); }
-    Entry* begin() const { return reinterpret_cast<Entry*>(pages_.data()); }
+    std::span<const Entry> entries() const { return {begin_, size_}; }
+    Entry* begin() const { return begin_; }
+    size_t bytes() const { return pages_.size() + (small_ ? capacity_ * sizeof(Entry) : 0); }
     void set_size(size_t size) { size_ = size; }
-    // Gives back the pages past the entries: a merge maps room for both runs, and the links they
+    // Gives back the pages past the entries: a merge makes room for both runs, and the links they
     // share take one entry.
     void Shrink() { pages_.Shrink(size_ * sizeof(Entry)); }
 
    private:
-    MappedPages pages_;
+    MappedPages pages_;               // a run of a page or more
+    std::unique_ptr<Entry[]> small_;  // a smaller one
+    Entry* begin_ = nullptr;
+    size_t capacity_ = 0;
     size_t size_ = 0;
   };
   using Minutes = std::map<int64_t, std::vector<Run>>;

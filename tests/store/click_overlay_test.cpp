@@ -132,7 +132,7 @@ TEST(ClickOverlay, AppliedKeysAreHiddenAndAWholeMinuteIsGivenBack) {
   for (uint32_t link = 1; link <= 100'000; ++link) run.push_back({link, 1, 0});
   overlay.Add(kMinute, run);
   overlay.Add(kMinute + 1, run);
-  const size_t one_minute = overlay.mapped_bytes() / 2;
+  const size_t one_minute = overlay.bytes() / 2;
   EXPECT_GE(one_minute, run.size() * sizeof(Entry));
 
   overlay.AdvanceTo(MinuteKey(kMinute, 50'001));
@@ -140,15 +140,22 @@ TEST(ClickOverlay, AppliedKeysAreHiddenAndAWholeMinuteIsGivenBack) {
   EXPECT_EQ(CountsOf(overlay, 50'000), (std::vector<MinuteClicks>{{50'000, kMinute + 1, 1, 0}}));
   EXPECT_EQ(CountsOf(overlay, 50'001).size(), 2u);
   EXPECT_EQ(CollectAll(overlay, kMinute, 50'001).size(), 50'000u);
-  EXPECT_EQ(overlay.mapped_bytes(), 2 * one_minute);  // a minute goes only as a whole
+  EXPECT_EQ(overlay.bytes(), 2 * one_minute);  // a minute goes only as a whole
 
   overlay.AdvanceTo(MinuteKey(kMinute + 1, 0));
-  EXPECT_EQ(overlay.mapped_bytes(), one_minute);
+  EXPECT_EQ(overlay.bytes(), one_minute);
   EXPECT_EQ(overlay.FirstMinuteFrom(kMinute), kMinute + 1);
   overlay.AdvanceTo(MinuteKey(kMinute + 2, 0));
-  EXPECT_EQ(overlay.mapped_bytes(), 0u);
+  EXPECT_EQ(overlay.bytes(), 0u);
   EXPECT_EQ(overlay.entries(), 0u);
   EXPECT_EQ(overlay.NewestMinute(), std::nullopt);
+}
+
+TEST(ClickOverlay, SmallRunsTakeNoPageOfTheirOwn) {
+  ClickOverlay overlay;
+  const Entry few[] = {{1, 1, 0}, {2, 1, 0}};
+  for (int64_t minute = kMinute; minute < kMinute + 1000; ++minute) overlay.Add(minute, few);
+  EXPECT_EQ(overlay.bytes(), 1000 * sizeof(few));
 }
 
 TEST(ClickOverlay, ReplaceSwapsTheContentTheKeyAndTheVersion) {
