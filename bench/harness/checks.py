@@ -10,7 +10,7 @@ import os
 import random
 import sqlite3
 
-from harness import dataset
+from harness import click_journal, dataset
 from harness.servers import NGINX_TARGET
 
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:109.0) Gecko/20100101 Firefox/115.0"
@@ -65,8 +65,9 @@ def sample_answers(server, first, count, links, samples=5):
 
 
 # Every click in the store: the links' totals, which hold the minutes rolled up so far, plus the minute
-# counts from each link's rollup watermark on (src/store/click_watermark.h). No link of the benchmark
-# is ever deleted, so every minute row belongs to one.
+# counts from each link's rollup watermark on (src/store/click_watermark.h), plus the counts of the minutes
+# only the click journal holds. No link of the benchmark is ever deleted, so every minute count belongs to
+# one.
 STORED_CLICKS = """
 SELECT (SELECT coalesce(sum(total_clicks + bot_clicks), 0) FROM links)
      + (SELECT coalesce(sum(m.clicks + m.bot_clicks), 0) FROM minute_clicks AS m, click_rollup AS w
@@ -77,7 +78,7 @@ SELECT (SELECT coalesce(sum(total_clicks + bot_clicks), 0) FROM links)
 
 def stored_clicks(db_path):
     with sqlite3.connect(db_path) as db:
-        return db.execute(STORED_CLICKS).fetchone()[0]
+        return db.execute(STORED_CLICKS).fetchone()[0] + click_journal.journaled_clicks(db)
 
 
 def stored_links(db_path):

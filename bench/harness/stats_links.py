@@ -5,12 +5,16 @@ into the store, shaped as the click pipeline and its rollup leave them: one clic
 evenly over the last 1,000 days, kept in minute buckets for the last 32 days, hour buckets for the last
 100 days and day buckets for all 1,000 (the retention hop keeps), plus the total on the link. The
 minutes from the store's rollup watermark on (src/store/click_watermark.h) are in minute buckets only,
-as they would be: about the last hour, which a read adds to the rest. That is the worst case for a
-stats read: every bucket a window can touch exists.
+as they would be: about the last hour, which a read adds to the rest; and those from the click journal's
+applied key on (src/store/sqlite/sqlite_click_journal.h) are in the journal, as the minutes not yet
+written to minute_clicks are. That is the worst case for a stats read: every bucket a window can touch
+exists.
 """
 
 import sqlite3
 import time
+
+from harness import click_journal
 
 BUSY_ALIAS = "stats-100m"
 QUIET_ALIAS = "stats-1"
@@ -48,8 +52,13 @@ def _add_buckets(db, link_id, minute_counts, now_minute, rolled_before):
     hour_rows = [(link_id, h, c) for h, c in hours.items() if h * 60 > now_minute - HOUR_DAYS * 1440]
     day_rows = [(link_id, d, c) for d, c in days.items()]
     # A minute row's key packs minute << 32 | link_id (docs/SCHEMA.md, version 4).
+    key_from = click_journal.applied_before(db)
     db.executemany("INSERT INTO minute_clicks (minute_link, clicks, bot_clicks) "
-                   "VALUES (? << 32 | ?, ?, 0)", [(m, link, c) for link, m, c in minutes])
+                   "VALUES (? << 32 | ?, ?, 0)",
+                   [(m, link, c) for link, m, c in minutes if m << 32 | link < key_from])
+    for link, m, c in minutes:
+        if m << 32 | link >= key_from:
+            click_journal.journal(db, m, link, c)
     for table, rows in (("clicks_hour", hour_rows), ("clicks_day", day_rows)):
         db.executemany(f"INSERT INTO {table} (link_id, bucket, clicks, bot_clicks) VALUES (?, ?, ?, 0)",
                        rows)
@@ -68,6 +77,8 @@ def add_stats_links(db_path):
                  rolled_before)
     _add_buckets(db, _insert_link(db, QUIET_ALIAS, now_ms), [(now_minute, 1)], now_minute,
                  rolled_before)
+    # A hop that had the journal loaded would know to load it again.
+    db.execute("UPDATE click_journal_state SET version = version + 1")
     db.execute("COMMIT")
     db.close()
     return BUSY_ALIAS, QUIET_ALIAS

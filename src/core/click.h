@@ -18,6 +18,8 @@ struct MinuteClicks {
   int64_t minute;
   int64_t humans;
   int64_t bots;
+
+  bool operator==(const MinuteClicks&) const = default;
 };
 
 }  // namespace hop

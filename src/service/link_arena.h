@@ -16,7 +16,7 @@
 #include <cstddef>
 #include <vector>
 
-#include "service/mapped_pages.h"
+#include "core/mapped_pages.h"
 
 namespace hop {
 

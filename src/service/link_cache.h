@@ -34,7 +34,7 @@
 
 #include "core/link.h"
 #include "service/link_arena.h"
-#include "service/mapped_pages.h"
+#include "core/mapped_pages.h"
 
 namespace hop {
 

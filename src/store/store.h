@@ -146,17 +146,20 @@ class Store {
   // deleted meanwhile count nowhere: no read, rollup or later link sees them (ids are never
   // reused), and what they leave in the minute counts is pruned with its minute
   // (PruneClickBuckets). Each entry costs one write to the minute counts, near those of the same
-  // minute, so entries in (minute, link_id) order are cheapest; the link's existence is not
-  // checked on that path. An entry whose minute was rolled up already (it waited out an outage)
-  // also goes to its hour, day and link at once. REQUIRES: at most one entry per (link_id,
-  // minute); every link_id is that of a link this store created.
+  // minute (on SQLite, while its minute is open, 12 bytes of a journal row: the minute's rows are
+  // written once after it closes), so entries in (minute, link_id) order are cheapest; the link's
+  // existence is not checked on that path. An entry whose minute was rolled up already (it waited
+  // out an outage) also goes to its hour, day and link at once. REQUIRES: at most one entry per
+  // (link_id, minute); every link_id is that of a link this store created; humans and bots within
+  // 0..2^32 - 1 (SQLite refuses others with kInvalidRequest before writing anything).
   virtual Status AddClicks(std::span<const MinuteClicks> clicks) = 0;
 
   // Folds the minute counts of every minute before `before_minute` into the hour and day buckets
   // and the links' totals, so that reads of them stay a bounded number of rows (click_windows.h);
   // reads are exact with or without it. The work goes in steps, each its own transaction over at
-  // most `links_per_step` link ids, so that no step holds the database for long however busy the
-  // store is. Returns true once everything before `before_minute` is folded (at once when it was
+  // most `links_per_step` link ids (on SQLite, first over the minutes' rows still in the click
+  // journal, a bounded part per step), so that no step holds the database for long however busy
+  // the store is. Returns true once everything before `before_minute` is folded (at once when it was
   // already), false when steps remain: call again. Concurrent calls, from other processes too,
   // share the work. REQUIRES: links_per_step >= 1.
   virtual Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) = 0;

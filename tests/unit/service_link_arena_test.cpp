@@ -1,4 +1,4 @@
-// LinkArena and MappedPages: where cached links live.
+// LinkArena: where cached links live (on MappedPages, core_mapped_pages_test.cpp).
 #include "service/link_arena.h"
 
 #include <gtest/gtest.h>
@@ -8,38 +8,11 @@
 #include <iterator>
 #include <map>
 
-#include "service/mapped_pages.h"
-
 namespace hop {
 namespace {
 
 bool IsAligned(const void* p, size_t alignment) {
   return reinterpret_cast<uintptr_t>(p) % alignment == 0;
-}
-
-TEST(MappedPages, SmallRegionIsWholePagesOfZeros) {
-  MappedPages pages(100);
-  ASSERT_NE(pages.data(), nullptr);
-  EXPECT_GE(pages.size(), 100u);
-  EXPECT_EQ(pages.size() % 4096, 0u);
-  for (size_t i = 0; i < pages.size(); ++i) ASSERT_EQ(pages.data()[i], 0) << i;
-}
-
-TEST(MappedPages, LargeRegionIsAlignedToAHugePage) {
-  MappedPages pages(MappedPages::kHugePageBytes + 1);
-  EXPECT_TRUE(IsAligned(pages.data(), MappedPages::kHugePageBytes));
-  EXPECT_EQ(pages.size(), 2 * MappedPages::kHugePageBytes);
-  pages.data()[pages.size() - 1] = 1;  // the whole size is usable
-}
-
-TEST(MappedPages, MovedRegionHasOneOwner) {
-  MappedPages from(10);
-  char* data = from.data();
-  MappedPages to = std::move(from);
-  EXPECT_EQ(to.data(), data);
-  EXPECT_EQ(from.data(),
-            nullptr);  // NOLINT(bugprone-use-after-move): what a move leaves is the contract
-  EXPECT_EQ(from.size(), 0u);
 }
 
 TEST(LinkArena, BlocksAreAlignedAndDoNotOverlap) {

@@ -3,11 +3,14 @@
 // A released step is never edited: a schema change is a new step at the end of kMigrations.
 #include "store/sqlite/sqlite_migrations.h"
 
+#include <algorithm>
+#include <limits>
 #include <optional>
 #include <span>
 #include <string>
 
 #include "store/host_key.h"
+#include "store/minute_key.h"
 #include "store/sqlite/sqlite_transaction.h"
 
 namespace hop {
@@ -204,11 +207,57 @@ Status PackMinuteKeys(SqliteConnection& writer) {
   return writer.Execute(kPackMinuteKeys);
 }
 
+// Version 5: the click journal (sqlite_click_journal.h).
+//
+// A flush journals the entries of the minutes still open, one row per minute, and a closed
+// minute's rows are written to minute_clicks once, in key order; until then reads count them from
+// memory. click_journal's key is minute << 32 | the row's number within its minute, and its
+// entries are 12 bytes each (little-endian link id, human and bot clicks, in link order). The state
+// row's applied_before_key says which keys (store/minute_key.h) are in minute_clicks: those below
+// it; its version changes with every write of the journal, so that a process whose copy in memory
+// is out of date (another process wrote) reloads it.
+constexpr const char* kVersion5 = R"sql(
+CREATE TABLE click_journal (
+  key     INTEGER PRIMARY KEY,
+  entries BLOB    NOT NULL
+);
+CREATE TABLE click_journal_state (
+  id                 INTEGER PRIMARY KEY CHECK (id = 1),
+  applied_before_key INTEGER NOT NULL,
+  version            INTEGER NOT NULL
+);
+)sql";
+
+// Every minute row so far is in minute_clicks, so the applied keys reach past the newest one; and
+// at least to the first minute a rollup pass under way has not folded, since a rollup only folds
+// minutes that are applied.
+Status StartClickJournal(SqliteConnection& writer) {
+  Result<SqliteStatement> bounds = writer.Prepare(
+      "SELECT (SELECT max(minute_link) FROM minute_clicks), rolling_before_minute "
+      "FROM click_rollup");
+  if (!bounds.ok()) return bounds.status();
+  Result<bool> row = bounds.value().Step();
+  if (!row.ok()) return row.status();
+  if (!row.value()) return Status::Error(ErrorCode::kInternal, "the click_rollup row is missing");
+  int64_t applied_before = FirstKeyOfMinute(bounds.value().Int(1));
+  if (const std::optional<int64_t> newest = bounds.value().OptionalInt(0)) {
+    // The newest key there can be belongs to the last minute a key holds: nothing follows it.
+    const int64_t after_newest =
+        *newest == std::numeric_limits<int64_t>::max() ? *newest : *newest + 1;
+    applied_before = std::max(applied_before, after_newest);
+  }
+  Result<SqliteStatement> state = writer.Prepare(
+      "INSERT INTO click_journal_state (id, applied_before_key, version) VALUES (1, ?, 0)");
+  if (!state.ok()) return state.status();
+  return state.value().Bind(applied_before).Run();
+}
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2, FillHostKeys},
     {3, kVersion3},
     {4, kVersion4, PackMinuteKeys},
+    {5, kVersion5, StartClickJournal},
 };
 
 Status CheckNotNewer(SqliteConnection& writer) {

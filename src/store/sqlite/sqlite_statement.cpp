@@ -47,6 +47,11 @@ void SqliteStatement::BindOne(int index, std::string_view value) {
                             copy_text_ ? SQLITE_TRANSIENT : SQLITE_STATIC, SQLITE_UTF8));
 }
 
+void SqliteStatement::BindOne(int index, std::span<const std::byte> value) {
+  Check(sqlite3_bind_blob64(stmt_, index, value.data(), value.size(),
+                            copy_text_ ? SQLITE_TRANSIENT : SQLITE_STATIC));
+}
+
 void SqliteStatement::BindOne(int index, std::nullopt_t) { Check(sqlite3_bind_null(stmt_, index)); }
 
 Result<bool> SqliteStatement::Step() {
@@ -79,6 +84,12 @@ std::string SqliteStatement::Text(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return {};
   return std::string(reinterpret_cast<const char*>(text), sqlite3_column_bytes(stmt_, column));
+}
+
+std::span<const std::byte> SqliteStatement::Blob(int column) const {
+  // The pointer first, then the size: that is the order SQLite documents as safe.
+  const auto* bytes = static_cast<const std::byte*>(sqlite3_column_blob(stmt_, column));
+  return {bytes, static_cast<size_t>(sqlite3_column_bytes(stmt_, column))};
 }
 
 std::optional<int64_t> SqliteStatement::OptionalInt(int column) const {

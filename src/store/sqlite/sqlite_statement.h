@@ -11,6 +11,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -48,9 +49,9 @@ class SqliteStatement {
   Result<bool> Step();
   // Steps to completion, for statements that return no rows.
   Status Run();
-  // Binds the values to parameters first, first + 1, ... without copying their text: for the
-  // rows of a batch statement, whose text the caller holds anyway. REQUIRES: every text value
-  // outlives the statement's next Step.
+  // Binds the values to parameters first, first + 1, ... without copying their text or bytes: for
+  // the rows of a batch statement, or a large BLOB, that the caller holds anyway. REQUIRES: every
+  // text and BLOB value outlives the statement's next Step.
   template <typename... Values>
   SqliteStatement& BindBorrowed(int first, const Values&... values) {
     copy_text_ = false;
@@ -69,10 +70,13 @@ class SqliteStatement {
   std::string Text(int column) const;
   std::optional<int64_t> OptionalInt(int column) const;
   std::optional<std::string> OptionalText(int column) const;
+  // The bytes of a BLOB column, valid until the next Step or Reset.
+  std::span<const std::byte> Blob(int column) const;
 
  private:
   void BindOne(int index, int64_t value);
   void BindOne(int index, std::string_view value);
+  void BindOne(int index, std::span<const std::byte> value);  // a BLOB
   void BindOne(int index, std::nullopt_t);
   template <typename T>
   void BindOne(int index, const std::optional<T>& value) {
@@ -89,7 +93,7 @@ class SqliteStatement {
   sqlite3_stmt* stmt_;  // owned by the connection's cache; null after a move
   int bind_error_ = 0;
   int last_error_ = 0;
-  bool copy_text_ = true;  // false while BindBorrowed binds
+  bool copy_text_ = true;  // false while BindBorrowed binds (text and BLOBs alike)
 };
 
 }  // namespace hop

@@ -10,7 +10,7 @@ Result<std::unique_ptr<Store>> OpenSqliteStore(const std::string& path,
   Result<std::unique_ptr<SqliteConnectionPool>> pool =
       SqliteConnectionPool::Open(path, options.busy_timeout);
   if (!pool.ok()) return pool.status();
-  return std::unique_ptr<Store>(new SqliteStore(std::move(pool).value()));
+  return std::unique_ptr<Store>(new SqliteStore(std::move(pool).value(), options));
 }
 
 Status SqliteStore::Migrate() {

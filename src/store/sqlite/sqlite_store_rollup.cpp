@@ -126,15 +126,32 @@ Status StoreWatermark(SqliteConnection& writer, const ClickWatermark& watermark)
 }  // namespace
 
 // One step per call, in the write transaction that also reads and moves the watermark: a flush
-// runs entirely before or after it, and so sees where each link stands.
+// runs entirely before or after it, and so sees where each link stands. A pass folds only minutes
+// applied to minute_clicks (sqlite_click_journal.h): before it starts, the click journal's minutes
+// before its end are applied, a part per call if there are many, and the applied key K moves to the
+// pass's end, so that every later click of those minutes goes to minute_clicks, or to the late
+// path, where the pass or the reads find it.
 Result<bool> SqliteStore::RollUpClicks(int64_t before_minute, int64_t links_per_step) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(SqliteTransaction::Mode::kWrite); !s.ok()) return s;
+  if (Status s = journal_.Sync(*writer); !s.ok()) return s;
   Result<ClickWatermark> watermark = ReadClickWatermark(*writer);
   if (!watermark.ok()) return watermark.status();
   std::optional<int64_t> pass_end = RollUpPassEnd(watermark.value(), before_minute);
   if (!pass_end) return true;
+  SqliteClickJournal::Change change = journal_.Start();
+  if (change.applied_before < FirstKeyOfMinute(*pass_end)) {
+    Result<bool> applied = journal_.Apply(*writer, *pass_end, change);
+    if (!applied.ok()) return applied.status();
+    if (!applied.value()) {
+      if (Status s = journal_.Finish(*writer, change); !s.ok()) return s;
+      if (Status s = transaction.Commit(); !s.ok()) return s;
+      journal_.Publish(std::move(change));
+      return false;
+    }
+    change.applied_before = FirstKeyOfMinute(*pass_end);
+  }
   Result<bool> has_minutes = AnyMinuteIn(*writer, watermark.value().rolled_before, *pass_end);
   if (!has_minutes.ok()) return has_minutes.status();
   Result<int64_t> newest_link = NewestLinkId(*writer);
@@ -145,7 +162,9 @@ Result<bool> SqliteStore::RollUpClicks(int64_t before_minute, int64_t links_per_
     if (Status s = FoldStep(*writer, step); !s.ok()) return s;
   }
   if (Status s = StoreWatermark(*writer, step.next); !s.ok()) return s;
+  if (Status s = journal_.Finish(*writer, change); !s.ok()) return s;
   if (Status s = transaction.Commit(); !s.ok()) return s;
+  journal_.Publish(std::move(change));
   return step.next.rolled_before >= before_minute;
 }
 

@@ -1,4 +1,5 @@
-#include "service/mapped_pages.h"
+// MappedPages: anonymous mappings, aligned for huge pages when asked.
+#include "core/mapped_pages.h"
 
 #include <sys/mman.h>
 #include <unistd.h>
@@ -40,14 +41,22 @@ char* MapHugePageAligned(size_t bytes) {
 
 }  // namespace
 
-MappedPages::MappedPages(size_t bytes) {
-  if (bytes >= kHugePageBytes) {
+MappedPages::MappedPages(size_t bytes, Pages pages) {
+  if (pages == Pages::kHugeWhenLarge && bytes >= kHugePageBytes) {
     size_ = RoundUp(bytes, kHugePageBytes);
     data_ = MapHugePageAligned(size_);
   } else {
     size_ = RoundUp(bytes, static_cast<size_t>(::sysconf(_SC_PAGESIZE)));
     data_ = MapOrAbort(size_);
   }
+}
+
+void MappedPages::Shrink(size_t bytes) {
+  const size_t keep = RoundUp(bytes, static_cast<size_t>(::sysconf(_SC_PAGESIZE)));
+  if (keep >= size_) return;
+  ::munmap(data_ + keep, size_ - keep);
+  size_ = keep;
+  if (size_ == 0) data_ = nullptr;
 }
 
 MappedPages::~MappedPages() {

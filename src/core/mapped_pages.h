@@ -8,6 +8,12 @@
 // grants them only to memory that asks with madvise(MADV_HUGEPAGE), which malloc does not do, hence
 // this class. Regions under 2 MiB are mapped plainly: a huge page would be mostly idle memory.
 //
+// The SQLite store's click overlay (store/click_overlay.h) maps its buffers here too, with small
+// pages, for the other half of the promise: a region is given back to the kernel the moment it is
+// destroyed. A large vector freed to malloc may stay in the process (glibc raises its mmap
+// threshold after such a free, so the next ones come from the heap, which shrinks only from its
+// top).
+//
 // Thread-safety: none needed; a region belongs to its owner.
 #pragma once
 
@@ -19,11 +25,15 @@ class MappedPages {
  public:
   static constexpr size_t kHugePageBytes = size_t{2} << 20;
 
+  // kHugeWhenLarge for memory read at random, where a TLB miss costs more than the rounding up to
+  // a huge page; kSmall for memory read in order, or kept only briefly.
+  enum class Pages { kHugeWhenLarge, kSmall };
+
   MappedPages() = default;
-  // REQUIRES: bytes > 0. At least `bytes` (rounded up to whole pages, or to whole huge pages when
-  // `bytes` is 2 MiB or more), zeroed, aligned to a huge page when that large. Aborts when the
-  // kernel has no memory to give, as operator new would.
-  explicit MappedPages(size_t bytes);
+  // REQUIRES: bytes > 0. At least `bytes` (rounded up to whole pages, or with kHugeWhenLarge to
+  // whole huge pages when `bytes` is 2 MiB or more), zeroed, aligned to a huge page when that
+  // large. Aborts when the kernel has no memory to give, as operator new would.
+  explicit MappedPages(size_t bytes, Pages pages = Pages::kHugeWhenLarge);
   ~MappedPages();
   MappedPages(MappedPages&& other) noexcept;
   MappedPages& operator=(MappedPages&& other) noexcept;
@@ -32,6 +42,11 @@ class MappedPages {
 
   char* data() const { return data_; }
   size_t size() const { return size_; }
+
+  // Gives back to the kernel the pages past the first `bytes` (rounded up to a page), keeping
+  // what the region holds up to there: for a buffer mapped for the most it could need. REQUIRES:
+  // bytes <= size().
+  void Shrink(size_t bytes);
 
  private:
   char* data_ = nullptr;
