@@ -8,6 +8,7 @@
 #include "store/host_key.h"
 #include "store/like_pattern.h"
 #include "store/link_patch.h"
+#include "store/sqlite/sqlite_click_rows.h"
 #include "store/sqlite/sqlite_link_rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_transaction.h"
@@ -146,6 +147,7 @@ Status FindStoredIds(SqliteConnection& writer, std::span<const NewLink> links, i
 }
 
 // Inserts `links` (at most kRowsPerInsert) with one statement and sets the id of each one stored.
+// kInternal past the largest id a minute row's key holds (sqlite_click_rows.h, schema version 6).
 Status InsertLinkRows(SqliteConnection& writer, std::span<const NewLink> links, int64_t now,
                       std::span<std::optional<int64_t>> ids) {
   Result<SqliteStatement> insert = writer.Prepare(InsertLinksSql(links.size()));
@@ -164,6 +166,11 @@ Status InsertLinkRows(SqliteConnection& writer, std::span<const NewLink> links, 
   }
   if (Status s = insert.value().Run(); !s.ok()) return s;
   const auto stored = writer.changes();
+  // The newest id is the largest: ids only grow (AUTOINCREMENT). The caller rolls back.
+  if (stored > 0 && writer.last_insert_id() > kMaxKeyedLinkId) {
+    return Status::Error(ErrorCode::kInternal,
+                         "link ids are used up: minute_clicks keys hold ids up to 2^32 - 1");
+  }
   if (stored != static_cast<int64_t>(links.size()))
     return FindStoredIds(writer, links, stored, ids);
   // Every row went in, in order, and each took the next id (see FindStoredIds): the write lock
