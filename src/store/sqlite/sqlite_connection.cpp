@@ -6,6 +6,7 @@
 #include <string>
 
 #include "store/sqlite/sqlite_status.h"
+#include "store/sqlite/sqlite_vfs.h"
 
 namespace hop {
 
@@ -18,7 +19,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   }
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, SqliteVfsName());
   // The handle is created even when opening fails, and must be closed; the wrapper owns it from
   // here.
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
