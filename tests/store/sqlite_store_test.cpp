@@ -404,6 +404,19 @@ TEST(SqliteStore, ABatchPastTheMinuteKeysIdsStoresNoneOfItsLinks) {
   }
 }
 
+// A large batch leaves the writer without foreign keys for the next large batch; any other write
+// has them again, so deleting a link still deletes its tag rows.
+TEST(SqliteStore, AWriteAfterALargeBatchCascadesAgain) {
+  std::string path = FreshPath();
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  std::vector<NewLink> links = NumberedLinks("tagged", 600);
+  for (NewLink& link : links) link.fields.tags = {"campaign"};
+  ASSERT_EQ(Must(store->CreateLinks(links, kNow)).size(), 600u);
+  ASSERT_TRUE(IsOk(store->DeleteLink("tagged7", std::nullopt)));
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM link_tags"), "599");
+}
+
 TEST(SqliteStore, MigratingFromVersion4DropsTheTriggerOnLinks) {
   std::string path = FreshPath();
   {
