@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <limits>
 
 #include "core/rfc3339.h"
 #include "service_test_support.h"
@@ -62,6 +63,24 @@ TEST(LinkJson, EveryOptionalFieldSetIsWhatBoostJsonWrites) {
   const std::string text = LinkJson(link, "http://[::1]:8080");
   EXPECT_EQ(text, SerializedByBoost(link, "http://[::1]:8080"));
   EXPECT_EQ(boost::json::parse(text).at("title").as_string(), *link.fields.title);
+}
+
+// The longest numbers and times there are, and strings of nothing but bytes to escape: the text
+// is written into room measured beforehand.
+TEST(LinkJson, ALinkAtItsLongestIsWhatBoostJsonWrites) {
+  Link link = PlainLink();
+  link.code = std::string(64, '\x01');
+  link.fields.url = std::string(300, '"');
+  link.fields.title = std::string(100, '\x1f');
+  link.fields.tags = {std::string(50, '\\'), "", std::string(3, '\n')};
+  link.created_at = TimePoint(std::chrono::sys_days(std::chrono::year(-32767) / 1 / 1));
+  link.updated_at = TimePoint(std::chrono::sys_days(std::chrono::year(32767) / 12 / 31));
+  link.fields.expires_at = link.created_at;
+  link.fields.max_visits = std::numeric_limits<int64_t>::min();
+  link.fields.redirect_status = std::numeric_limits<int>::min();
+  link.total_clicks = std::numeric_limits<int64_t>::min();
+  const std::string base_url(200, '\x7f');
+  EXPECT_EQ(LinkJson(link, base_url), SerializedByBoost(link, base_url));
 }
 
 TEST(LinkJson, StringsAreEscapedAsBoostJsonEscapesThem) {
