@@ -202,6 +202,13 @@ std::string LinkJson(const Link& link, std::string_view base_url) {
 }
 
 Result<CreateLinkRequest> ParseCreateLink(const boost::json::object& body) {
+  // Most requests are the URL alone (bulk creates send a thousand of them): read it without
+  // looking for each field the request does not have, which cost four times as much.
+  if (body.size() == 1 && body.begin()->key() == "url" && body.begin()->value().is_string()) {
+    CreateLinkRequest request;
+    request.fields.url = body.begin()->value().get_string();
+    return request;
+  }
   if (Status s = RejectUnknownFields(body, {"url", "alias", "title", "tags", "expires_at",
                                             "max_visits", "redirect_status", "forward_query"});
       !s.ok()) {

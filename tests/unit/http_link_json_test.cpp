@@ -83,6 +83,27 @@ TEST(LinkJson, ALinkAtItsLongestIsWhatBoostJsonWrites) {
   EXPECT_EQ(LinkJson(link, base_url), SerializedByBoost(link, base_url));
 }
 
+// A request of the URL alone is read another way than one with more fields; it means the same as
+// one whose other fields are all null or absent.
+TEST(CreateLinkJson, TheUrlAloneReadsAsTheUrlWithEveryOtherFieldAbsent) {
+  const CreateLinkRequest alone =
+      Must(ParseCreateLink(boost::json::parse(R"({"url":"https://example.com/a"})").as_object()));
+  const CreateLinkRequest with_nulls = Must(ParseCreateLink(
+      boost::json::parse(R"({"url":"https://example.com/a","alias":null,"title":null,)"
+                         R"("expires_at":null,"max_visits":null})")
+          .as_object()));
+  for (const CreateLinkRequest& request : {alone, with_nulls}) {
+    EXPECT_EQ(request.fields.url, "https://example.com/a");
+    EXPECT_FALSE(request.alias || request.fields.title || request.fields.expires_at ||
+                 request.fields.max_visits || request.fields.owner_key_id);
+    EXPECT_TRUE(request.fields.tags.empty());
+    EXPECT_EQ(request.fields.redirect_status, 302);
+    EXPECT_FALSE(request.fields.forward_query);
+  }
+  EXPECT_FALSE(ParseCreateLink(boost::json::parse(R"({"url":5})").as_object()).ok());
+  EXPECT_FALSE(ParseCreateLink(boost::json::parse(R"({"uri":"https://e.com/"})").as_object()).ok());
+}
+
 TEST(LinkJson, StringsAreEscapedAsBoostJsonEscapesThem) {
   using namespace std::string_view_literals;
   for (std::string_view text :
