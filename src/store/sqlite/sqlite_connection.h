@@ -1,8 +1,9 @@
 // SqliteConnection: one open SQLite database handle, configured for hop, with its statement cache.
 //
 // Every connection runs in WAL mode, so readers keep reading a consistent snapshot while the writer
-// commits, with synchronous=NORMAL and foreign keys enforced. A busy timeout makes a connection
-// wait for another process's lock instead of failing at once.
+// commits, with synchronous=NORMAL and foreign keys enforced, and opens its files through hop's
+// VFS (sqlite_vfs.h), which writes a transaction's WAL frames in large pieces. A busy timeout
+// makes a connection wait for another process's lock instead of failing at once.
 //
 // Not thread-safe: a connection is used by one thread at a time (sqlite_connection_pool.h hands
 // them out), which is why it is opened with SQLITE_OPEN_NOMUTEX.
