@@ -2,8 +2,9 @@
 //
 // Beyond "does not crash", it checks what the rules promise: a URL that passes is at most 8 KiB,
 // normalizing it again changes nothing (so equal targets compare equal), its host is found again
-// by HostOfUrl, and it never lands on the own host or a blocked one. A broken promise aborts, and
-// libFuzzer keeps the input.
+// by HostOfUrl, and it never lands on the own host or a blocked one; and the shortcut for URLs in
+// normal form answers exactly as the parser does. A broken promise aborts, and libFuzzer keeps the
+// input.
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
@@ -25,6 +26,11 @@ const hop::TargetUrlPolicy kPolicy{.own_host = "sho.rt", .blocked_hosts = {"evil
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   const std::string_view input(reinterpret_cast<const char*>(data), size);
   hop::Result<std::string> url = hop::NormalizeTargetUrl(input, kPolicy);
+  hop::Result<std::string> parsed = hop::NormalizeTargetUrlByParsing(input, kPolicy);
+  Require(url.ok() == parsed.ok());
+  Require(url.ok() ? url.value() == parsed.value()
+                   : url.status().code() == parsed.status().code() &&
+                         url.status().detail() == parsed.status().detail());
   if (url.ok()) {
     const std::string& normal = url.value();
     Require(normal.size() <= hop::kMaxTargetUrlBytes);

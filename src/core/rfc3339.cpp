@@ -6,6 +6,7 @@
 #include "core/rfc3339.h"
 
 #include <cstdio>
+#include <cstring>
 
 namespace hop {
 namespace {
@@ -76,27 +77,29 @@ std::string FormatRfc3339(TimePoint t) {
 }
 
 void AppendRfc3339(std::string& out, TimePoint t) {
+  char text[kMaxRfc3339Bytes];
+  out.append(text, WriteRfc3339(text, t));
+}
+
+char* WriteRfc3339(char* out, TimePoint t) {
   using namespace std::chrono;
   sys_days day = floor<days>(t);
   year_month_day ymd(day);
   hh_mm_ss<seconds> time(floor<seconds>(t) - day);
   const int year = static_cast<int>(ymd.year());
   if (year < 0 || year > 9999) {
-    char buf[40];
-    std::snprintf(buf, sizeof buf, "%04d-%02u-%02uT%02d:%02d:%02dZ", year,
-                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
-                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
-                  static_cast<int>(time.seconds().count()));
-    out += buf;
-    return;
+    const int written = std::snprintf(
+        out, kMaxRfc3339Bytes, "%04d-%02u-%02uT%02d:%02d:%02dZ", year,
+        static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+        static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+        static_cast<int>(time.seconds().count()));
+    return out + written;
   }
   // The common case by hand: every link in an API answer carries two of these, and snprintf
   // costs ten times as much.
-  const size_t start = out.size();
-  out += "0000-00-00T00:00:00Z";
-  auto put = [&out, start](size_t end, int value) {
-    for (size_t i = start + end; value > 0; value /= 10)
-      out[--i] = static_cast<char>('0' + value % 10);
+  std::memcpy(out, "0000-00-00T00:00:00Z", 20);
+  auto put = [out](size_t end, int value) {
+    for (size_t i = end; value > 0; value /= 10) out[--i] = static_cast<char>('0' + value % 10);
   };
   put(4, year);
   put(7, static_cast<int>(static_cast<unsigned>(ymd.month())));
@@ -104,6 +107,7 @@ void AppendRfc3339(std::string& out, TimePoint t) {
   put(13, static_cast<int>(time.hours().count()));
   put(16, static_cast<int>(time.minutes().count()));
   put(19, static_cast<int>(time.seconds().count()));
+  return out + 20;
 }
 
 std::optional<TimePoint> ParseRfc3339(std::string_view text) {

@@ -32,11 +32,11 @@ constexpr std::array<bool, 256> kCodeCharacters = [] {
 
 template <typename NextByte>
 std::string DrawCode(NextByte& next_byte) {
-  std::string code;
-  code.reserve(kShortCodeLength);
-  while (code.size() < kShortCodeLength) {
+  std::string code(kShortCodeLength, '\0');
+  for (char& c : code) {
     unsigned char b = next_byte();
-    if (b < kAcceptBelow) code.push_back(kBase62[b % kBase62.size()]);
+    while (b >= kAcceptBelow) b = next_byte();
+    c = kBase62[b % kBase62.size()];
   }
   return code;
 }

@@ -31,6 +31,11 @@ struct TargetUrlPolicy {
 // The normalized URL, or kInvalidUrl / kBlockedUrl with a detail that names the rule.
 Result<std::string> NormalizeTargetUrl(std::string_view raw, const TargetUrlPolicy& policy);
 
+// The same answer, always by parsing `raw`: NormalizeTargetUrl returns a URL already in normal form
+// without parsing it, and the tests and the fuzzer hold that shortcut to this.
+Result<std::string> NormalizeTargetUrlByParsing(std::string_view raw,
+                                                const TargetUrlPolicy& policy);
+
 // The lower-case host of an absolute URL (the base URL, say), or "" when it has none.
 std::string HostOfUrl(std::string_view url);
 

@@ -38,13 +38,14 @@ Result<const boost::json::value*> Member(const boost::json::object& o, std::stri
 
 }  // namespace
 
-Result<boost::json::object> ParseJsonObject(const Request& request) {
+Result<boost::json::object> ParseJsonObject(const Request& request,
+                                            boost::json::storage_ptr storage) {
   if (!IsJsonMediaType(request.Header("Content-Type"))) {
     return Status::Error(ErrorCode::kUnsupportedMediaType,
                          "send the body as Content-Type: application/json");
   }
   boost::system::error_code ec;
-  boost::json::value value = boost::json::parse(request.body, ec);
+  boost::json::value value = boost::json::parse(request.body, ec, std::move(storage));
   if (ec)
     return Status::Error(ErrorCode::kInvalidJson, "the body is not valid JSON: " + ec.message());
   if (!value.is_object()) {

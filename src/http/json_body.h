@@ -18,9 +18,11 @@
 
 namespace hop {
 
-// The body as a JSON object. kUnsupportedMediaType unless Content-Type is application/json (or
-// +json), kInvalidJson when it does not parse, kInvalidRequest when it is not an object.
-Result<boost::json::object> ParseJsonObject(const Request& request);
+// The body as a JSON object, its memory from `storage` (the heap by default). kUnsupportedMediaType
+// unless Content-Type is application/json (or +json), kInvalidJson when it does not parse,
+// kInvalidRequest when it is not an object.
+Result<boost::json::object> ParseJsonObject(const Request& request,
+                                            boost::json::storage_ptr storage = {});
 
 // kInvalidRequest naming the first member of `object` not in `allowed`.
 Status RejectUnknownFields(const boost::json::object& object,

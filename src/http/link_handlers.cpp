@@ -1,3 +1,4 @@
+#include <boost/json/monotonic_resource.hpp>
 #include <boost/json/serialize.hpp>
 #include <boost/url/parse.hpp>
 #include <charconv>
@@ -114,7 +115,9 @@ void CreateLink(ApiContext& api, const Request& request, const Principal& caller
 
 void CreateLinksInBulk(ApiContext& api, const Request& request, const Principal& caller,
                        Respond respond) {
-  Result<boost::json::object> body = ParseJsonObject(request);
+  // The thousand items' values come from one arena, freed at once, not one by one from the heap.
+  boost::json::monotonic_resource arena;
+  Result<boost::json::object> body = ParseJsonObject(request, &arena);
   if (!body.ok()) return respond(ProblemResponse(body.status()));
   if (Status s = RejectUnknownFields(body.value(), {"links"}); !s.ok()) {
     return respond(ProblemResponse(s));

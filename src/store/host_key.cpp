@@ -6,14 +6,14 @@ namespace hop {
 std::string HostKeyOf(std::string_view host) {
   if (host.ends_with('.')) host.remove_suffix(1);
   if (host.starts_with('[')) return std::string(host);
-  std::string key;
-  key.reserve(host.size());
-  while (!host.empty()) {
-    const size_t dot = host.rfind('.');
-    const size_t start = dot == std::string_view::npos ? 0 : dot + 1;
-    if (!key.empty()) key += '.';
-    key += host.substr(start);
-    host.remove_suffix(host.size() - (dot == std::string_view::npos ? 0 : dot));
+  // Each label goes where its mirror image starts: "www.example.com" has "com" at 0, "example"
+  // at 4, "www" at 12, and the dots stay where they are in the mirror.
+  std::string key(host.size(), '.');
+  size_t label = 0;
+  for (size_t i = 0; i <= host.size(); ++i) {
+    if (i < host.size() && host[i] != '.') continue;
+    host.copy(key.data() + host.size() - i, i - label, label);
+    label = i + 1;
   }
   return key;
 }
@@ -26,8 +26,15 @@ std::string HostKeyOfUrl(std::string_view url) {
   while (scheme < url.size() && url[scheme] >= 'a' && url[scheme] <= 'z') ++scheme;
   if (scheme == 0 || url.substr(scheme, 3) != "://") return "";
   const std::string_view rest = url.substr(scheme + 3);
-  size_t end = rest.find_first_of(":/?#");
-  if (rest.starts_with('[') && rest.find(']') != std::string_view::npos) end = rest.find(']') + 1;
+  if (rest.starts_with('[') && rest.find(']') != std::string_view::npos) {
+    return HostKeyOf(rest.substr(0, rest.find(']') + 1));
+  }
+  // A loop rather than find_first_of, which looks each byte up in the set with a call of its own.
+  size_t end = 0;
+  while (end < rest.size() && rest[end] != ':' && rest[end] != '/' && rest[end] != '?' &&
+         rest[end] != '#') {
+    ++end;
+  }
   return HostKeyOf(rest.substr(0, end));
 }
 

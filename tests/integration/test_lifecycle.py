@@ -231,6 +231,40 @@ class CrashTest(LifecycleTestCase):
         for link in links:
             self.assertSameLink(self.get_link(link["code"]), link)
 
+    def test_kill_9_right_after_concurrent_bulk_answers_keeps_every_link(self):
+        # Batches of thousands of links go through the writer's large-batch settings and write
+        # their WAL frames gathered (store/sqlite/sqlite_vfs.h); what was answered is in the file.
+        self.start_server()
+        answered = [[] for _ in range(4)]
+
+        def create(i):
+            conn = self.server.connection()
+            try:
+                for j in range(3):
+                    links = [{"url": f"https://example.com/bulk/{i}/{j}/{k}"} for k in range(1000)]
+                    status, _, body = self.json("POST", "/api/v1/links/bulk", {"links": links},
+                                                conn=conn)
+                    assert status == 200, (status, body)
+                    answered[i].extend(result["link"] for result in body["results"])
+            finally:
+                conn.close()
+
+        threads = [threading.Thread(target=create, args=(i,)) for i in range(len(answered))]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(120)
+        self.server.kill()
+        links = {link["code"]: link["url"] for per in answered for link in per}
+        self.assertEqual(len(links), 12000)
+        with sqlite3.connect(os.path.join(self.server.data_dir, "hop.db")) as db:
+            stored = dict(db.execute("SELECT code, url FROM links"))
+            self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
+        self.assertEqual({code: stored.get(code) for code in links}, links)
+        self.server.start()
+        last = answered[3][-1]
+        self.assertSameLink(self.get_link(last["code"]), last)
+
     def test_kill_9_right_after_201_keeps_the_link(self):
         self.start_server()
         link = self.create_link("https://example.com/durable", title="Durable")

@@ -134,6 +134,66 @@ TEST(SqliteStore, CreatingALinkPastTheMinuteKeysIdsFailsAndKeepsTheOthers) {
   EXPECT_TRUE(FailsWith(store->FindLink("past"), ErrorCode::kNotFound));
 }
 
+// `count` links with codes `prefix`0, `prefix`1, ...
+std::vector<NewLink> NumberedLinks(const std::string& prefix, int count) {
+  std::vector<NewLink> links;
+  for (int i = 0; i < count; ++i)
+    links.push_back({prefix + std::to_string(i), UrlFields("https://example.com/")});
+  return links;
+}
+
+// A batch from 512 links on is written another way (without foreign keys); both keep the limit.
+TEST(SqliteStore, ABatchPastTheMinuteKeysIdsStoresNoneOfItsLinks) {
+  for (int size : {3, 600}) {
+    std::string path = FreshPath();
+    std::unique_ptr<Store> store = OpenMigrated(path);
+    ASSERT_NE(store, nullptr);
+    const std::string last_ids_left = std::to_string(4294967295 - size + 1);
+    ASSERT_TRUE(OtherConnection(path).Execute(
+        ("INSERT INTO sqlite_sequence (name, seq) VALUES ('links', " + last_ids_left + ")")
+            .c_str()));
+    EXPECT_TRUE(
+        FailsWith(store->CreateLinks(NumberedLinks("over", size), kNow), ErrorCode::kInternal))
+        << size;
+    EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM links"), "0") << size;
+    std::vector<Result<Link>> created =
+        Must(store->CreateLinks(NumberedLinks("fits", size - 1), kNow));
+    EXPECT_EQ(Must(std::move(created.back())).id, 4294967295) << size;
+  }
+}
+
+// A large batch leaves the writer without foreign keys for the next large batch; any other write
+// has them again, so deleting a link still deletes its tag rows.
+TEST(SqliteStore, AWriteAfterALargeBatchCascadesAgain) {
+  std::string path = FreshPath();
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  std::vector<NewLink> links = NumberedLinks("tagged", 600);
+  for (NewLink& link : links) link.fields.tags = {"campaign"};
+  ASSERT_EQ(Must(store->CreateLinks(links, kNow)).size(), 600u);
+  ASSERT_TRUE(IsOk(store->DeleteLink("tagged7", std::nullopt)));
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM link_tags"), "599");
+}
+
+TEST(SqliteStore, MigratingFromVersion4DropsTheTriggerOnLinks) {
+  std::string path = FreshPath();
+  {
+    std::unique_ptr<SqliteConnection> writer = Must(SqliteConnection::Open(
+        path, SqliteConnection::Role::kWriter, std::chrono::milliseconds(1000)));
+    ASSERT_TRUE(IsOk(MigrateSqlite(*writer, 4)));
+  }
+  const char* triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'";
+  ASSERT_EQ(OtherConnection(path).QueryText(triggers), "1");
+  ASSERT_TRUE(
+      OtherConnection(path).Execute("INSERT INTO links (code, url, created_at, updated_at) VALUES "
+                                    "('old', 'https://example.com/', 0, 0)"));
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(OtherConnection(path).QueryText(triggers), "0");
+  EXPECT_EQ(Must(store->FindLink("old")).id, 1);
+  EXPECT_EQ(Must(store->CreateLink("new", UrlFields("https://example.com/"), kNow)).id, 2);
+}
+
 TEST(SqliteStore, CorruptTagsAreReportedAsInternal) {
   std::string path = FreshPath();
   std::unique_ptr<Store> store = OpenMigrated(path);

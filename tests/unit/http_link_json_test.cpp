@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <boost/json.hpp>
+#include <limits>
 
 #include "core/rfc3339.h"
 #include "service_test_support.h"
@@ -62,6 +63,45 @@ TEST(LinkJson, EveryOptionalFieldSetIsWhatBoostJsonWrites) {
   const std::string text = LinkJson(link, "http://[::1]:8080");
   EXPECT_EQ(text, SerializedByBoost(link, "http://[::1]:8080"));
   EXPECT_EQ(boost::json::parse(text).at("title").as_string(), *link.fields.title);
+}
+
+// The longest numbers and times there are, and strings of nothing but bytes to escape: the text
+// is written into room measured beforehand.
+TEST(LinkJson, ALinkAtItsLongestIsWhatBoostJsonWrites) {
+  Link link = PlainLink();
+  link.code = std::string(64, '\x01');
+  link.fields.url = std::string(300, '"');
+  link.fields.title = std::string(100, '\x1f');
+  link.fields.tags = {std::string(50, '\\'), "", std::string(3, '\n')};
+  link.created_at = TimePoint(std::chrono::sys_days(std::chrono::year(-32767) / 1 / 1));
+  link.updated_at = TimePoint(std::chrono::sys_days(std::chrono::year(32767) / 12 / 31));
+  link.fields.expires_at = link.created_at;
+  link.fields.max_visits = std::numeric_limits<int64_t>::min();
+  link.fields.redirect_status = std::numeric_limits<int>::min();
+  link.total_clicks = std::numeric_limits<int64_t>::min();
+  const std::string base_url(200, '\x7f');
+  EXPECT_EQ(LinkJson(link, base_url), SerializedByBoost(link, base_url));
+}
+
+// A request of the URL alone is read another way than one with more fields; it means the same as
+// one whose other fields are all null or absent.
+TEST(CreateLinkJson, TheUrlAloneReadsAsTheUrlWithEveryOtherFieldAbsent) {
+  const CreateLinkRequest alone =
+      Must(ParseCreateLink(boost::json::parse(R"({"url":"https://example.com/a"})").as_object()));
+  const CreateLinkRequest with_nulls = Must(ParseCreateLink(
+      boost::json::parse(R"({"url":"https://example.com/a","alias":null,"title":null,)"
+                         R"("expires_at":null,"max_visits":null})")
+          .as_object()));
+  for (const CreateLinkRequest& request : {alone, with_nulls}) {
+    EXPECT_EQ(request.fields.url, "https://example.com/a");
+    EXPECT_FALSE(request.alias || request.fields.title || request.fields.expires_at ||
+                 request.fields.max_visits || request.fields.owner_key_id);
+    EXPECT_TRUE(request.fields.tags.empty());
+    EXPECT_EQ(request.fields.redirect_status, 302);
+    EXPECT_FALSE(request.fields.forward_query);
+  }
+  EXPECT_FALSE(ParseCreateLink(boost::json::parse(R"({"url":5})").as_object()).ok());
+  EXPECT_FALSE(ParseCreateLink(boost::json::parse(R"({"uri":"https://e.com/"})").as_object()).ok());
 }
 
 TEST(LinkJson, StringsAreEscapedAsBoostJsonEscapesThem) {

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "store/sqlite/sqlite_status.h"
+#include "store/sqlite/sqlite_vfs.h"
 
 namespace hop {
 
@@ -18,7 +19,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
   }
   sqlite3* db = nullptr;
   int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX;
-  int rc = sqlite3_open_v2(path.c_str(), &db, flags, nullptr);
+  int rc = sqlite3_open_v2(path.c_str(), &db, flags, SqliteVfsName());
   // The handle is created even when opening fails, and must be closed; the wrapper owns it from
   // here.
   std::unique_ptr<SqliteConnection> connection(new SqliteConnection(db));
@@ -105,14 +106,14 @@ int64_t SqliteConnection::last_insert_id() const { return sqlite3_last_insert_ro
 
 bool SqliteConnection::in_transaction() const { return sqlite3_get_autocommit(db_) == 0; }
 
-void SqliteConnection::LimitPageCache(int64_t kib) {
-  // A negative cache_size is in KiB; the pragma takes no parameter, and `kib` is a number.
-  sqlite3_exec(db_, ("PRAGMA cache_size=-" + std::to_string(kib)).c_str(), nullptr, nullptr,
-               nullptr);
-}
-
-void SqliteConnection::EnforceForeignKeys(bool on) {
-  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, on ? 1 : 0, nullptr);
+void SqliteConnection::SetWriteMode(WriteMode mode) {
+  if (mode == write_mode_) return;
+  write_mode_ = mode;
+  const bool large = mode == WriteMode::kLargeBatch;
+  sqlite3_db_config(db_, SQLITE_DBCONFIG_ENABLE_FKEY, large ? 0 : 1, nullptr);
+  // In KiB when negative: 64 MiB, or SQLite's default of 2,000 KiB.
+  sqlite3_exec(db_, large ? "PRAGMA cache_size=-65536" : "PRAGMA cache_size=-2000", nullptr,
+               nullptr, nullptr);
 }
 
 }  // namespace hop

@@ -26,8 +26,10 @@ SqliteConnectionPool::SqliteConnectionPool(std::string path, std::chrono::millis
                                            std::unique_ptr<SqliteConnection> writer)
     : path_(std::move(path)), busy_timeout_(busy_timeout), writer_(std::move(writer)) {}
 
-SqliteConnectionPool::WriterLease SqliteConnectionPool::Writer() {
-  return WriterLease(writer_mutex_, writer_.get());
+SqliteConnectionPool::WriterLease SqliteConnectionPool::Writer(SqliteConnection::WriteMode mode) {
+  WriterLease lease(writer_mutex_, writer_.get());
+  lease->SetWriteMode(mode);
+  return lease;
 }
 
 Result<SqliteConnectionPool::ReaderLease> SqliteConnectionPool::Reader() {

@@ -32,8 +32,8 @@ class SqliteConnectionPool {
   SqliteConnectionPool(const SqliteConnectionPool&) = delete;
   SqliteConnectionPool& operator=(const SqliteConnectionPool&) = delete;
 
-  // Blocks until the writer connection is free.
-  WriterLease Writer();
+  // Blocks until the writer connection is free, and sets its write mode to `mode`.
+  WriterLease Writer(SqliteConnection::WriteMode mode = SqliteConnection::WriteMode::kUsual);
   // An idle reader connection, or a newly opened one.
   Result<ReaderLease> Reader();
 

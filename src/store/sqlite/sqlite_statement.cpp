@@ -52,7 +52,9 @@ void SqliteStatement::BindOne(int index, std::span<const std::byte> value) {
                             copy_text_ ? SQLITE_TRANSIENT : SQLITE_STATIC));
 }
 
-void SqliteStatement::BindOne(int index, std::nullopt_t) { Check(sqlite3_bind_null(stmt_, index)); }
+// Parameters are NULL until bound: the statement's last use cleared them (Reset), and a new one
+// has none. A batch insert has three NULLs a link, each a call into SQLite.
+void SqliteStatement::BindOne(int, std::nullopt_t) {}
 
 Result<bool> SqliteStatement::Step() {
   if (bind_error_ != 0) {

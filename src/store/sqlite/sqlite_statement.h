@@ -35,8 +35,9 @@ class SqliteStatement {
   SqliteStatement& operator=(SqliteStatement&&) = delete;
   ~SqliteStatement();
 
-  // Binds the values to parameters 1, 2, ... in order. A failure to bind is reported by Step or
-  // Run.
+  // Binds the values to parameters 1, 2, ... in order; every parameter is NULL until bound, and
+  // an empty optional leaves it so. A failure to bind is reported by Step or Run. REQUIRES: each
+  // parameter is bound at most once between two Resets.
   template <typename... Values>
   SqliteStatement& Bind(const Values&... values) {
     int index = 1;

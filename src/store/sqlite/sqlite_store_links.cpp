@@ -8,6 +8,7 @@
 #include "store/host_key.h"
 #include "store/like_pattern.h"
 #include "store/link_patch.h"
+#include "store/sqlite/sqlite_click_rows.h"
 #include "store/sqlite/sqlite_link_rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_transaction.h"
@@ -41,7 +42,7 @@ Status AliasTaken(std::string_view code) {
 // Rows per INSERT statement. A statement per row pays SQLite's work per statement (starting and
 // halting its program, reading and writing the AUTOINCREMENT counter) for every link, which cost as
 // much as inserting the row. Past a few dozen rows a longer statement saves little and costs more
-// to prepare, which a batch without foreign keys does again each time (LargeBatchSettings).
+// to prepare, which a batch without foreign keys does again after any other write.
 constexpr size_t kRowsPerInsert = 32;
 
 // From this many links on, a batch is written without foreign keys (see CreateLinks): the statement
@@ -91,37 +92,6 @@ Status CheckOwnersExist(SqliteConnection& writer, std::span<const NewLink> links
   return Status::Ok();
 }
 
-// The writer's settings for a large batch of creates, for this object's life; the usual ones come
-// back after it, once its transaction has ended (committed or rolled back).
-// - Foreign keys off (see CreateLinks for why that is safe and worth it). Changing them makes
-//   SQLite prepare every cached statement of the connection again on its next use.
-// - A 64 MiB page cache. A batch inserts into the index on code at random places, a leaf page per
-//   link: with SQLite's default 2 MB, a batch of a few thousand links spilled dirty pages to the
-//   WAL in mid-transaction and read the index back from the OS a page at a time. 64 MiB holds the
-//   code index of a few million links and the largest batch (service/link_creator.h). Kept after
-//   the batch, the cache would fill with the pages that click flushes write: 64 MiB held for good
-//   by a server whose link cache needs a few dozen bytes per link. Shrinking it frees those at
-//   once.
-class LargeBatchSettings {
- public:
-  static constexpr int64_t kBatchCacheKib = 64 * 1024;
-  static constexpr int64_t kUsualCacheKib = 2000;  // SQLite's default
-
-  explicit LargeBatchSettings(SqliteConnection& writer) : writer_(writer) {
-    writer_.EnforceForeignKeys(false);
-    writer_.LimitPageCache(kBatchCacheKib);
-  }
-  ~LargeBatchSettings() {
-    writer_.LimitPageCache(kUsualCacheKib);
-    writer_.EnforceForeignKeys(true);
-  }
-  LargeBatchSettings(const LargeBatchSettings&) = delete;
-  LargeBatchSettings& operator=(const LargeBatchSettings&) = delete;
-
- private:
-  SqliteConnection& writer_;
-};
-
 // After an INSERT that stored `stored` of `links`, sets the ids of those stored. AUTOINCREMENT
 // gives every new row an id above every id ever used, so they are the `stored` newest rows; of two
 // links with one code the first went in, as rows go in in order.
@@ -146,6 +116,7 @@ Status FindStoredIds(SqliteConnection& writer, std::span<const NewLink> links, i
 }
 
 // Inserts `links` (at most kRowsPerInsert) with one statement and sets the id of each one stored.
+// kInternal past the largest id a minute row's key holds (sqlite_click_rows.h, schema version 6).
 Status InsertLinkRows(SqliteConnection& writer, std::span<const NewLink> links, int64_t now,
                       std::span<std::optional<int64_t>> ids) {
   Result<SqliteStatement> insert = writer.Prepare(InsertLinksSql(links.size()));
@@ -164,6 +135,11 @@ Status InsertLinkRows(SqliteConnection& writer, std::span<const NewLink> links, 
   }
   if (Status s = insert.value().Run(); !s.ok()) return s;
   const auto stored = writer.changes();
+  // The newest id is the largest: ids only grow (AUTOINCREMENT). The caller rolls back.
+  if (stored > 0 && writer.last_insert_id() > kMaxKeyedLinkId) {
+    return Status::Error(ErrorCode::kInternal,
+                         "link ids are used up: minute_clicks keys hold ids up to 2^32 - 1");
+  }
   if (stored != static_cast<int64_t>(links.size()))
     return FindStoredIds(writer, links, stored, ids);
   // Every row went in, in order, and each took the next id (see FindStoredIds): the write lock
@@ -214,15 +190,13 @@ Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::span<const NewLi
   std::vector<Result<Link>> results;
   if (links.empty()) return results;
   results.reserve(links.size());
-  SqliteConnectionPool::WriterLease writer = pool_->Writer();
   // With foreign keys on, a multi-row INSERT could abort half way on an owner that is missing, so
   // SQLite keeps a copy of every page it changes, to undo it alone: an index page per link, a sixth
   // of a large batch's work. New links are referred to by nothing yet, and their tag rows refer to
   // them, so the owner is the one foreign key to check, and CheckOwnersExist does it per batch.
-  // Declared before the transaction, so that the usual settings come back after it ends, on every
-  // path out of here.
-  std::optional<LargeBatchSettings> large_batch;
-  if (links.size() >= kMinLinksWithoutForeignKeys) large_batch.emplace(*writer);
+  const bool large_batch = links.size() >= kMinLinksWithoutForeignKeys;
+  SqliteConnectionPool::WriterLease writer = pool_->Writer(
+      large_batch ? SqliteConnection::WriteMode::kLargeBatch : SqliteConnection::WriteMode::kUsual);
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
   if (large_batch) {
