@@ -228,6 +228,21 @@ TEST(SqliteMigrations, MigratingFromVersion4StartsTheJournalAfterTheNewestMinute
   EXPECT_EQ(Must(store->FindLink("c")).total_clicks, model.Totals(3, {}).total);
 }
 
+TEST(SqliteMigrations, MigratingFromVersion4DropsTheTriggerOnLinks) {
+  std::string path = FreshPath();
+  MigrateTo(path, 4);
+  const char* triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'";
+  ASSERT_EQ(OtherConnection(path).QueryText(triggers), "1");
+  ASSERT_TRUE(
+      OtherConnection(path).Execute("INSERT INTO links (code, url, created_at, updated_at) VALUES "
+                                    "('old', 'https://example.com/', 0, 0)"));
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(OtherConnection(path).QueryText(triggers), "0");
+  EXPECT_EQ(Must(store->FindLink("old")).id, 1);
+  EXPECT_EQ(Must(store->CreateLink("new", UrlFields("https://example.com/"), kNow)).id, 2);
+}
+
 TEST(SqliteMigrations, MigratingRefusesLinkIdsAMinuteKeyCannotHold) {
   std::string path = FreshPath();
   MigrateTo(path, 3);

@@ -109,7 +109,7 @@ TEST(SqliteStore, StoresOnOneFileMigrateAtOnceAndShareTheirWrites) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "5");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "6");
 
   LinkFields fields = UrlFields("https://example.com/");
   fields.max_visits = 3;
@@ -173,25 +173,6 @@ TEST(SqliteStore, AWriteAfterALargeBatchCascadesAgain) {
   ASSERT_EQ(Must(store->CreateLinks(links, kNow)).size(), 600u);
   ASSERT_TRUE(IsOk(store->DeleteLink("tagged7", std::nullopt)));
   EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM link_tags"), "599");
-}
-
-TEST(SqliteStore, MigratingFromVersion4DropsTheTriggerOnLinks) {
-  std::string path = FreshPath();
-  {
-    std::unique_ptr<SqliteConnection> writer = Must(SqliteConnection::Open(
-        path, SqliteConnection::Role::kWriter, std::chrono::milliseconds(1000)));
-    ASSERT_TRUE(IsOk(MigrateSqlite(*writer, 4)));
-  }
-  const char* triggers = "SELECT count(*) FROM sqlite_master WHERE type = 'trigger'";
-  ASSERT_EQ(OtherConnection(path).QueryText(triggers), "1");
-  ASSERT_TRUE(
-      OtherConnection(path).Execute("INSERT INTO links (code, url, created_at, updated_at) VALUES "
-                                    "('old', 'https://example.com/', 0, 0)"));
-  std::unique_ptr<Store> store = OpenMigrated(path);
-  ASSERT_NE(store, nullptr);
-  EXPECT_EQ(OtherConnection(path).QueryText(triggers), "0");
-  EXPECT_EQ(Must(store->FindLink("old")).id, 1);
-  EXPECT_EQ(Must(store->CreateLink("new", UrlFields("https://example.com/"), kNow)).id, 2);
 }
 
 TEST(SqliteStore, CorruptTagsAreReportedAsInternal) {
