@@ -104,6 +104,16 @@ bool IsHostName(std::string_view host) {
   });
 }
 
+// A name whose last label is digits only ("²6.0.0.2.2.2" once mapped to ASCII) is an IPv4 address
+// or nothing, as browsers read it (the WHATWG URL standard's "ends in a number"): written in ASCII,
+// the parser would have read it as an address, so as a name it is refused.
+bool EndsInANumber(std::string_view host) {
+  if (host.ends_with('.')) host.remove_suffix(1);
+  const std::string_view last = host.substr(host.rfind('.') + 1);
+  return !last.empty() &&
+         std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
 // The host of `url` in normal form: IPv6 compressed in brackets, a name decoded, lower-cased and in
 // punycode. nullopt when there is no usable host.
 std::optional<std::string> NormalHost(urls::url_view url) {
@@ -117,7 +127,7 @@ std::optional<std::string> NormalHost(urls::url_view url) {
       bool ascii = std::all_of(host.begin(), host.end(),
                                [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       std::optional<std::string> normal = ascii ? std::optional(host) : ToPunycode(host);
-      if (!normal || !IsHostName(*normal)) return std::nullopt;
+      if (!normal || !IsHostName(*normal) || EndsInANumber(*normal)) return std::nullopt;
       return normal;
     }
     case urls::host_type::none:
@@ -300,7 +310,8 @@ Result<std::string> NormalizeTargetUrlByParsing(std::string_view raw,
 std::string HostOfUrl(std::string_view url) {
   std::string escaped = EscapeForParsing(url);
   urls::result<urls::url_view> parsed = urls::parse_uri(escaped);
-  if (!parsed) return "";
+  // The authority checked as a target's is: "1.2.3.4.5" must not pass for the address 1.2.3.4.
+  if (!parsed || !CheckAuthority(urls::url(*parsed)).ok()) return "";
   return NormalHost(*parsed).value_or("");
 }
 

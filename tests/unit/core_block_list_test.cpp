@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include "../store/store_test_support.h"
+#include "core/target_url.h"
 
 namespace hop {
 namespace {
@@ -41,6 +42,22 @@ TEST(BlockList, ALineThatIsNotAHostIsRefusedWithItsNumber) {
     EXPECT_NE(parsed.status().detail().find("line 2"), std::string::npos)
         << parsed.status().detail();
   }
+}
+
+// Boost.URL reads "26.0.0.2.2.2" as the address 26.0.0.2 followed by junk, and "²" maps to "2":
+// neither may become an entry that blocks another host than the one written (found by
+// fuzz.target_url).
+TEST(BlockList, RefusesDottedNumbersThatAreNoAddress) {
+  for (const char* entry : {"26.0.0.2.2.2",
+                            "\xc2\xb2"
+                            "6.0.0.2.2.2",
+                            "1.2.3.4.5", "example.123"}) {
+    EXPECT_FALSE(ParseBlockList(entry).ok()) << entry;
+  }
+  EXPECT_FALSE(NormalizeTargetUrl("http://\xc2\xb2"
+                                  "6.0.0.2.2.2/",
+                                  {})
+                   .ok());
 }
 
 }  // namespace
