@@ -114,6 +114,14 @@ bool EndsInANumber(std::string_view host) {
          std::all_of(last.begin(), last.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
+// A name mapped to ASCII must read as that same name once written in ASCII: "².0.2.2n2" maps to
+// "2.0.2.2n2", which the parser reads as the address 2.0.2.2 followed by junk, and refuses.
+bool ReadsAsName(std::string_view ascii_host) {
+  const urls::result<urls::authority_view> authority = urls::parse_authority(ascii_host);
+  return authority && authority->host_type() == urls::host_type::name &&
+         authority->encoded_host() == ascii_host && !authority->has_port();
+}
+
 // The host of `url` in normal form: IPv6 compressed in brackets, a name decoded, lower-cased and in
 // punycode. nullopt when there is no usable host.
 std::optional<std::string> NormalHost(urls::url_view url) {
@@ -128,6 +136,7 @@ std::optional<std::string> NormalHost(urls::url_view url) {
                                [](char c) { return static_cast<unsigned char>(c) < 0x80; });
       std::optional<std::string> normal = ascii ? std::optional(host) : ToPunycode(host);
       if (!normal || !IsHostName(*normal) || EndsInANumber(*normal)) return std::nullopt;
+      if (!ascii && !ReadsAsName(*normal)) return std::nullopt;
       return normal;
     }
     case urls::host_type::none:
@@ -254,7 +263,7 @@ std::optional<std::string_view> HostOfNormalUrl(std::string_view raw) {
   }
   const std::string_view host = rest.substr(0, rest.find_first_of("/?#"));
   const bool starts_with_letter = !host.empty() && host.front() >= 'a' && host.front() <= 'z';
-  if (!starts_with_letter || !IsHostName(host) ||
+  if (!starts_with_letter || !IsHostName(host) || EndsInANumber(host) ||
       !IsPlainAfterAuthority(rest.substr(host.size()))) {
     return std::nullopt;
   }

@@ -51,9 +51,10 @@ TEST(BlockList, RefusesDottedNumbersThatAreNoAddress) {
   for (const char* entry : {"26.0.0.2.2.2",
                             "\xc2\xb2"
                             "6.0.0.2.2.2",
-                            "1.2.3.4.5", "example.123"}) {
+                            "1.2.3.4.5", "example.123", "\xc2\xb2.0.2.2n2"}) {
     EXPECT_FALSE(ParseBlockList(entry).ok()) << entry;
   }
+  EXPECT_FALSE(NormalizeTargetUrl("https://example.5536/", {}).ok());
   EXPECT_FALSE(NormalizeTargetUrl("http://\xc2\xb2"
                                   "6.0.0.2.2.2/",
                                   {})
