@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <string>
 
+#include "sqlite_test_support.h"
 #include "store/sqlite/sqlite_connection.h"
 #include "store_test_support.h"
 
@@ -41,26 +42,6 @@ std::unique_ptr<SqliteConnection> OpenWriter(const std::string& path) {
                                      std::chrono::milliseconds(1000)));
 }
 
-// A connection through the system's VFS: what another process sees of the files.
-class SystemConnection {
- public:
-  explicit SystemConnection(const std::string& path) { sqlite3_open(path.c_str(), &db_); }
-  ~SystemConnection() { sqlite3_close(db_); }
-  std::string Query(const char* sql) {
-    sqlite3_stmt* stmt = nullptr;
-    std::string text;
-    sqlite3_prepare_v2(db_, sql, -1, &stmt, nullptr);
-    if (sqlite3_step(stmt) == SQLITE_ROW) {
-      text = reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0));
-    }
-    sqlite3_finalize(stmt);
-    return text;
-  }
-
- private:
-  sqlite3* db_ = nullptr;
-};
-
 // `rows` rows of 3,000 random bytes: a page each.
 std::string InsertRows(int rows) {
   return "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < " +
@@ -73,18 +54,18 @@ TEST(SqliteVfs, EveryCommitIsInTheFilesWhenItReturns) {
   TempDatabase database;
   std::unique_ptr<SqliteConnection> writer = OpenWriter(database.path());
   ASSERT_TRUE(IsOk(writer->Execute(kCreateTable)));
-  SystemConnection other(database.path());
+  OtherConnection other(database.path());
   int rows = 0;
   // From one frame to many times what one write takes; and again once the log has restarted.
   for (const char* between : {"", "PRAGMA wal_checkpoint(TRUNCATE)", "PRAGMA wal_checkpoint"}) {
     for (int batch : {1, 3, 40, 200}) {
       ASSERT_TRUE(IsOk(writer->Execute(InsertRows(batch))));
       rows += batch;
-      ASSERT_EQ(other.Query("SELECT count(*) FROM t"), std::to_string(rows));
+      ASSERT_EQ(other.QueryText("SELECT count(*) FROM t"), std::to_string(rows));
     }
     ASSERT_TRUE(IsOk(writer->Execute(between)));
   }
-  EXPECT_EQ(other.Query("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(other.QueryText("PRAGMA integrity_check"), "ok");
 }
 
 // A transaction larger than the page cache writes pages to the log before it commits, and writes
@@ -95,19 +76,19 @@ TEST(SqliteVfs, TransactionsLargerThanThePageCacheCommitWholeOrNotAtAll) {
   std::unique_ptr<SqliteConnection> writer = OpenWriter(database.path());
   ASSERT_TRUE(IsOk(writer->Execute(kCreateTable)));
   ASSERT_TRUE(IsOk(writer->Execute("PRAGMA cache_size = 10")));
-  SystemConnection other(database.path());
+  OtherConnection other(database.path());
 
   ASSERT_TRUE(IsOk(writer->Execute("BEGIN; " + InsertRows(500) +
                                    "UPDATE t SET payload = randomblob(2000) WHERE id % 3 = 0; "
                                    "COMMIT;")));
-  EXPECT_EQ(other.Query("SELECT count(*) FROM t"), "500");
-  EXPECT_EQ(other.Query("SELECT sum(length(payload)) FROM t"),
+  EXPECT_EQ(other.QueryText("SELECT count(*) FROM t"), "500");
+  EXPECT_EQ(other.QueryText("SELECT sum(length(payload)) FROM t"),
             std::to_string(334 * 3000 + 166 * 2000));
 
   ASSERT_TRUE(IsOk(writer->Execute("BEGIN; " + InsertRows(300) + "ROLLBACK;")));
   ASSERT_TRUE(IsOk(writer->Execute(InsertRows(7))));
-  EXPECT_EQ(other.Query("SELECT count(*) FROM t"), "507");
-  EXPECT_EQ(other.Query("PRAGMA integrity_check"), "ok");
+  EXPECT_EQ(other.QueryText("SELECT count(*) FROM t"), "507");
+  EXPECT_EQ(other.QueryText("PRAGMA integrity_check"), "ok");
 }
 
 TEST(SqliteVfs, CommitsSurviveAProcessKilledWithFramesGathered) {
@@ -128,9 +109,9 @@ TEST(SqliteVfs, CommitsSurviveAProcessKilledWithFramesGathered) {
   int status = 0;
   ASSERT_EQ(waitpid(child, &status, 0), child);
   ASSERT_TRUE(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL) << status;
-  SystemConnection other(database.path());
-  EXPECT_EQ(other.Query("SELECT count(*) FROM t"), std::to_string(20 * 21 / 2));
-  EXPECT_EQ(other.Query("PRAGMA integrity_check"), "ok");
+  OtherConnection other(database.path());
+  EXPECT_EQ(other.QueryText("SELECT count(*) FROM t"), std::to_string(20 * 21 / 2));
+  EXPECT_EQ(other.QueryText("PRAGMA integrity_check"), "ok");
 }
 
 }  // namespace
