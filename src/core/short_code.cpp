@@ -16,8 +16,7 @@
 namespace hop {
 namespace {
 
-constexpr std::string_view kBase62 =
-    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
+constexpr std::string_view kBase62 = kBase62Alphabet;
 constexpr unsigned kAcceptBelow = 256 - 256 % kBase62.size();
 
 // The characters a code or an alias may hold, as a table: the redirect path checks every character

@@ -13,6 +13,9 @@
 namespace hop {
 
 inline constexpr size_t kShortCodeLength = 7;
+// The characters of a code, in the order of their base62 digit values.
+inline constexpr std::string_view kBase62Alphabet =
+    "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
 // Thread-safe.
 std::string GenerateShortCode();
