@@ -16,7 +16,6 @@
 
 #include "core/api_key.h"
 #include "core/clock.h"
-#include "core/short_code.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace hop {
@@ -82,7 +81,7 @@ void BM_SqliteCreateLinks(benchmark::State& state) {
     state.PauseTiming();
     std::vector<NewLink> batch(kLinksPerBatch);
     for (int i = 0; i < kLinksPerBatch; ++i) {
-      batch[i].code = GenerateShortCode();
+      batch[i].code.clear();
       batch[i].fields.url = "https://example.com/bulk/" + std::to_string(i % 1000);
       batch[i].fields.owner_key_id = owner;
     }

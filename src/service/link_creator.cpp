@@ -11,13 +11,8 @@ struct LinkCreator::Submission {
   Done done;
 };
 
-LinkCreator::LinkCreator(Store& store, const Clock& clock, const LinkEvents& events,
-                         std::function<std::string()> generate_code)
-    : store_(store),
-      clock_(clock),
-      events_(events),
-      generate_code_(std::move(generate_code)),
-      committer_([this] {
+LinkCreator::LinkCreator(Store& store, const Clock& clock, const LinkEvents& events)
+    : store_(store), clock_(clock), events_(events), committer_([this] {
         NameThisThread("hop-creates");
         Run();
       }) {}
@@ -113,7 +108,7 @@ void LinkCreator::Write(std::vector<Pending> batch) {
   links.reserve(batch.size());
   for (Pending& pending : batch) {
     LinkToCreate& link = pending.link;
-    links.push_back({link.alias ? *link.alias : generate_code_(), std::move(link.fields)});
+    links.push_back({link.alias.value_or(std::string()), std::move(link.fields)});
   }
   batches_.fetch_add(1, std::memory_order_relaxed);
   Result<std::vector<Result<Link>>> written = store_.CreateLinks(links, clock_.Now());

@@ -11,10 +11,11 @@
 //
 // A submission (one create, or a bulk request's links) is completed after the commit that wrote
 // its last link, so a completed create survives a crash. Its links go into one batch together
-// unless a generated code turns out taken: that link alone is retried with a fresh code in a later
-// batch, up to kMaxCodeAttempts. A taken alias is kAliasTaken. The code of every created link is
-// published to LinkEvents after the commit and before its submission completes, so no cache
-// answers "not found" for it once the client has heard of it.
+// unless the code the store generated for one turns out taken (PostgreSQL's are random, see
+// NewLink): that link alone is retried with a fresh code in a later batch, up to kMaxCodeAttempts.
+// A taken alias is kAliasTaken. The code of every created link is published to LinkEvents after the
+// commit and before its submission completes, so no cache answers "not found" for it once the
+// client has heard of it.
 //
 // Thread-safety: Submit and Drain from any thread. Completions run on the committer thread, one
 // at a time, and hold up the next batch while they run: they should only hand the results on (a
@@ -62,10 +63,8 @@ class LinkCreator {
   // One result per link of the submission, in its order.
   using Done = std::function<void(std::vector<Result<Link>> links)>;
 
-  // Starts the committer thread. `generate_code` makes the codes of links without an alias (a seam
-  // for tests that need a collision).
-  LinkCreator(Store& store, const Clock& clock, const LinkEvents& events,
-              std::function<std::string()> generate_code);
+  // Starts the committer thread.
+  LinkCreator(Store& store, const Clock& clock, const LinkEvents& events);
   // Stop()s.
   ~LinkCreator();
   LinkCreator(const LinkCreator&) = delete;
@@ -110,7 +109,6 @@ class LinkCreator {
   Store& store_;
   const Clock& clock_;
   const LinkEvents& events_;
-  const std::function<std::string()> generate_code_;
 
   std::mutex mutex_;
   std::condition_variable work_;     // the committer waits for links or for Stop

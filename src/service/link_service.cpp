@@ -3,7 +3,6 @@
 #include <mutex>
 
 #include "core/alias.h"
-#include "core/short_code.h"
 
 namespace hop {
 
@@ -27,7 +26,7 @@ LinkService::LinkService(Store& store, const Clock& clock, TargetUrlPolicy url_p
       clock_(clock),
       events_(events),
       policy_(std::move(url_policy)),
-      creator_(store, clock, events, GenerateShortCode) {}
+      creator_(store, clock, events) {}
 
 Status LinkService::CheckExpiry(const std::optional<TimePoint>& expires_at) const {
   if (expires_at && *expires_at <= clock_.Now()) {

@@ -32,8 +32,14 @@
 
 namespace hop {
 
-// A link for CreateLinks to insert: its code (a generated one or an alias) and its fields
+// A link for CreateLinks to insert: its alias, or empty for a generated code, and its fields
 // (REQUIRES: validated, the URL normalized).
+//
+// The store generates codes: 7 characters of base62, never a reserved word (core/alias.h), that
+// nobody can predict from other codes. SQLite enciphers the link's id under a key of the database
+// (core/link_code_cipher.h), so its codes never collide; PostgreSQL draws them at random
+// (core/short_code.h), and one that turns out taken fails that link with kAliasTaken, for the
+// caller to try again.
 struct NewLink {
   std::string code;
   LinkFields fields;
@@ -106,10 +112,10 @@ class Store {
   // so far (RollUpClicks), which costs nothing to read; ReadAllTimeClicks has the exact numbers.
 
   // Inserts `links` in one transaction, each with created_at = updated_at = `now`, and returns one
-  // result per link, in the order of `links`: the link with its id, or kAliasTaken for one whose
-  // code exists, stored before or earlier in `links` (that one alone is not inserted). Any other
-  // failure fails the whole call (kStoreUnavailable, kInternal) and commits none of them. An empty
-  // `links` touches nothing.
+  // result per link, in the order of `links`: the link with its id and code, or kAliasTaken for
+  // one whose code exists, stored before or earlier in `links` (that one alone is not inserted).
+  // Any other failure fails the whole call (kStoreUnavailable, kInternal) and commits none of them.
+  // An empty `links` touches nothing.
   virtual Result<std::vector<Result<Link>>> CreateLinks(std::span<const NewLink> links,
                                                         TimePoint now) = 0;
 
@@ -159,8 +165,8 @@ class Store {
   // reads are exact with or without it. The work goes in steps, each its own transaction over at
   // most `links_per_step` link ids (on SQLite, first over the minutes' rows still in the click
   // journal, a bounded part per step), so that no step holds the database for long however busy
-  // the store is. Returns true once everything before `before_minute` is folded (at once when it was
-  // already), false when steps remain: call again. Concurrent calls, from other processes too,
+  // the store is. Returns true once everything before `before_minute` is folded (at once when it
+  // was already), false when steps remain: call again. Concurrent calls, from other processes too,
   // share the work. REQUIRES: links_per_step >= 1.
   virtual Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) = 0;
 

@@ -254,5 +254,39 @@ TEST(SqliteMigrations, MigratingRefusesLinkIdsAMinuteKeyCannotHold) {
   EXPECT_TRUE(FailsWith(store.value()->Migrate(), ErrorCode::kInternal));
 }
 
+TEST(SqliteMigrations, MigratingFromVersion6KeepsEveryLinkItsCodeItsRowsAndItsIdsUnused) {
+  std::string path = FreshPath();
+  MigrateTo(path, 6);
+  // Three links with random codes as version 6 drew them, the newest deleted: AUTOINCREMENT has
+  // used id 3, and no link may get it again.
+  ASSERT_TRUE(OtherConnection(path).Execute(
+      "INSERT INTO links (code, url, tags, created_at, updated_at, host_key) VALUES "
+      "('aB3dE5g', 'https://example.com/1', '[\"t\"]', 0, 0, 'com.example'), "
+      "('my-alias', 'https://example.com/2', '[]', 0, 0, 'com.example'), "
+      "('gone123', 'https://example.com/3', '[]', 0, 0, 'com.example');"
+      "INSERT INTO link_tags (tag, link_id) VALUES ('t', 1);"
+      "INSERT INTO clicks_hour VALUES (1, 400000, 5, 1);"
+      "INSERT INTO clicks_day VALUES (1, 16000, 5, 1);"
+      "DELETE FROM links WHERE id = 3;"));
+  std::unique_ptr<Store> store = OpenMigrated(path);
+  ASSERT_NE(store, nullptr);
+  EXPECT_EQ(Must(store->FindLink("aB3dE5g")).id, 1);
+  EXPECT_EQ(Must(store->FindLink("aB3dE5g")).fields.tags, std::vector<std::string>{"t"});
+  EXPECT_EQ(Must(store->FindLink("my-alias")).id, 2);
+  EXPECT_TRUE(FailsWith(store->FindLink("gone123"), ErrorCode::kNotFound));
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM clicks_hour"), "1");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM clicks_day"), "1");
+  EXPECT_TRUE(FailsWith(store->CreateLink("aB3dE5g", UrlFields("https://e.com/"), kNow),
+                        ErrorCode::kAliasTaken));
+  const Link generated = Must(store->CreateLink("", UrlFields("https://example.com/4"), kNow));
+  EXPECT_EQ(generated.id, 4);
+  EXPECT_EQ(Must(store->FindLink(generated.code)).id, 4);
+  // Foreign keys are on again: deleting a link deletes what refers to it.
+  ASSERT_TRUE(IsOk(store->DeleteLink("aB3dE5g", std::nullopt)));
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM link_tags"), "0");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM clicks_hour"), "0");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM clicks_day"), "0");
+}
+
 }  // namespace
 }  // namespace hop

@@ -109,7 +109,7 @@ TEST(SqliteStore, StoresOnOneFileMigrateAtOnceAndShareTheirWrites) {
   }
   for (std::thread& thread : threads) thread.join();
   ASSERT_EQ(failures, 0);
-  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "6");
+  EXPECT_EQ(OtherConnection(path).QueryText("SELECT count(*) FROM schema_migrations"), "7");
 
   LinkFields fields = UrlFields("https://example.com/");
   fields.max_visits = 3;

@@ -1,8 +1,10 @@
 // Store contract: CreateLinks, many links in one transaction with a result per link.
+#include <algorithm>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "core/alias.h"
 #include "store_contract.h"
 #include "store_test_support.h"
 
@@ -172,6 +174,76 @@ TEST_P(StoreContract, CreateLinksOfAThousandWithAMissingOwnerCommitsNothing) {
   std::vector<NewLink> small = {New("small", "https://example.com/small")};
   small[0].fields.owner_key_id = 987654;
   EXPECT_TRUE(FailsWith(store().CreateLinks(small, kNow), ErrorCode::kInternal));
+}
+
+bool IsGeneratedCode(const std::string& code) {
+  return code.size() == 7 && std::all_of(code.begin(), code.end(), [](char c) {
+           return (c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z');
+         });
+}
+
+TEST_P(StoreContract, LinksWithoutAnAliasGetDistinctGeneratedCodesThatFindThem) {
+  std::vector<NewLink> batch;
+  for (int i = 0; i < 300; ++i)
+    batch.push_back(New("", "https://example.com/" + std::to_string(i)));
+  batch.push_back(New("named", "https://example.com/named"));
+  std::vector<Result<Link>> results = Must(store().CreateLinks(batch, kNow));
+  std::set<std::string> codes;
+  for (size_t i = 0; i < 300; ++i) {
+    const Link& link = Must(std::move(results[i]));
+    EXPECT_TRUE(IsGeneratedCode(link.code)) << link.code;
+    EXPECT_FALSE(IsReservedWord(link.code));
+    codes.insert(link.code);
+    const Link found = Must(store().FindLink(link.code));
+    EXPECT_EQ(found.id, link.id);
+    EXPECT_EQ(found.code, link.code);
+    EXPECT_EQ(found.fields.url, batch[i].fields.url);
+  }
+  EXPECT_EQ(codes.size(), 300u);
+  EXPECT_EQ(Must(std::move(results[300])).code, "named");
+  // A later batch never hands out a code again.
+  const Link later = Must(store().CreateLink("", UrlFields("https://example.com/later"), kNow));
+  EXPECT_FALSE(codes.contains(later.code));
+}
+
+TEST_P(StoreContract, AGeneratedCodeIsListedSearchedChangedAndDeletedLikeAnAlias) {
+  const Link link = Must(store().CreateLink("", UrlFields("https://example.com/gen"), kNow));
+  Must(store().CreateLink("other", UrlFields("https://example.com/other"), kNow));
+  LinkQuery query;
+  EXPECT_EQ(ListCodes(store(), query), (std::vector<std::string>{"other", link.code}));
+  query.text = link.code.substr(2, 4);
+  EXPECT_EQ(ListCodes(store(), query), std::vector<std::string>{link.code});
+  LinkPatch patch;
+  patch.url = "https://example.com/changed";
+  EXPECT_EQ(Must(store().UpdateLink(link.code, patch, kNow, std::nullopt)).code, link.code);
+  EXPECT_EQ(Must(store().FindLink(link.code)).fields.url, "https://example.com/changed");
+  const std::string hosts[] = {"example.com"};
+  std::vector<std::string> disabled = Must(store().DisableLinksToHosts(hosts, kNow));
+  std::sort(disabled.begin(), disabled.end());
+  std::vector<std::string> expected = {link.code, "other"};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(disabled, expected);
+  EXPECT_TRUE(IsOk(store().DeleteLink(link.code, std::nullopt)));
+  EXPECT_TRUE(FailsWith(store().FindLink(link.code), ErrorCode::kNotFound));
+  EXPECT_TRUE(FailsWith(store().DeleteLink(link.code, std::nullopt), ErrorCode::kNotFound));
+  EXPECT_EQ(Must(store().FindLink("other")).fields.url, "https://example.com/other");
+}
+
+TEST_P(StoreContract, AnAliasEqualToAGeneratedCodeIsTaken) {
+  const Link generated = Must(store().CreateLink("", UrlFields("https://example.com/gen"), kNow));
+  EXPECT_TRUE(
+      FailsWith(store().CreateLink(generated.code, UrlFields("https://example.com/x"), kNow),
+                ErrorCode::kAliasTaken));
+  // Within one batch too.
+  std::vector<Result<Link>> results = Must(store().CreateLinks(
+      std::vector<NewLink>{New("", "https://example.com/a"), New("", "https://example.com/b")},
+      kNow));
+  const std::string second = Must(std::move(results[1])).code;
+  std::vector<Result<Link>> again =
+      Must(store().CreateLinks(std::vector<NewLink>{New(second, "https://example.com/c")}, kNow));
+  EXPECT_TRUE(FailsWith(again[0], ErrorCode::kAliasTaken));
+  EXPECT_EQ(Must(store().FindLink(second)).fields.url, "https://example.com/b");
+  EXPECT_EQ(Must(store().FindLink(generated.code)).fields.url, "https://example.com/gen");
 }
 
 }  // namespace

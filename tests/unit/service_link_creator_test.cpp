@@ -10,7 +10,6 @@
 #include <set>
 #include <thread>
 
-#include "core/short_code.h"
 #include "service_test_support.h"
 #include "store/sqlite/sqlite_store.h"
 
@@ -77,7 +76,7 @@ class LinkCreatorTest : public ::testing::Test {
 };
 
 TEST_F(LinkCreatorTest, CreatesFromManyThreadsAllGetDistinctLinksThatAreAllStored) {
-  LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*store_, clock_, events_);
   constexpr int kThreads = 8;
   constexpr int kPerThread = 50;
   std::vector<std::vector<Link>> made(kThreads);
@@ -116,7 +115,7 @@ TEST_F(LinkCreatorTest, CreatesFromManyThreadsAllGetDistinctLinksThatAreAllStore
 }
 
 TEST_F(LinkCreatorTest, CreatesQueuedBehindASlowWriteShareTheNextCommit) {
-  LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*store_, clock_, events_);
   WriteLock lock(path());
   ASSERT_TRUE(lock.locked());
   // The first create takes the committer into the store, where it waits for the lock...
@@ -146,7 +145,7 @@ TEST_F(LinkCreatorTest, CreatesQueuedBehindASlowWriteShareTheNextCommit) {
 }
 
 TEST_F(LinkCreatorTest, ASubmissionIsWrittenInOneBatchAndAnsweredInItsOrder) {
-  LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*store_, clock_, events_);
   Must(store_->CreateLink("taken", UrlFields("https://example.com/old"), kNow));
   std::vector<Result<Link>> links = Create(
       creator, {Generated("https://example.com/a"), Aliased("taken", "https://example.com/b"),
@@ -161,27 +160,28 @@ TEST_F(LinkCreatorTest, ASubmissionIsWrittenInOneBatchAndAnsweredInItsOrder) {
 }
 
 TEST_F(LinkCreatorTest, AGeneratedCodeThatIsTakenIsRetriedWithAFreshOne) {
-  Must(store_->CreateLink("taken01", UrlFields("https://example.com/old"), kNow));
-  std::vector<std::string> codes = {"taken01", "fresh01"};
-  LinkCreator creator(*store_, clock_, events_, [&codes] {
-    std::string code = codes.front();
-    if (codes.size() > 1) codes.erase(codes.begin());
-    return code;
-  });
-  Link link = Must(std::move(Create(creator, {Generated("https://example.com/new")})[0]));
-  EXPECT_EQ(link.code, "fresh01");
+  CountingStore colliding(*store_);
+  colliding.set_generated_codes_taken(1);
+  LinkCreator creator(colliding, clock_, events_);
+  std::vector<Result<Link>> links =
+      Create(creator, {Generated("https://example.com/new"), Aliased("mine", "https://e.com/")});
+  Link link = Must(std::move(links[0]));
   EXPECT_EQ(link.fields.url, "https://example.com/new");
+  EXPECT_EQ(Must(store_->FindLink(link.code)).fields.url, "https://example.com/new");
+  EXPECT_EQ(Must(std::move(links[1])).code, "mine");
   EXPECT_EQ(creator.batches(), 2u);
-  EXPECT_EQ(Must(store_->FindLink("taken01")).fields.url, "https://example.com/old");
+  EXPECT_EQ(StoredLinks(*store_), 2u);
 }
 
 TEST_F(LinkCreatorTest, GeneratedCodesThatKeepCollidingFailAfterTheLastAttempt) {
-  Must(store_->CreateLink("taken01", UrlFields("https://example.com/old"), kNow));
-  LinkCreator creator(*store_, clock_, events_, [] { return std::string("taken01"); });
+  CountingStore colliding(*store_);
+  colliding.set_generated_codes_taken(kMaxCodeAttempts);
+  LinkCreator creator(colliding, clock_, events_);
   EXPECT_TRUE(
       FailsWith(Create(creator, {Generated("https://example.com/new")})[0], ErrorCode::kInternal));
   EXPECT_EQ(creator.batches(), uint64_t{kMaxCodeAttempts});
   EXPECT_EQ(creator.links_created(), 0u);
+  EXPECT_EQ(StoredLinks(*store_), 0u);
 }
 
 TEST_F(LinkCreatorTest, EveryCreatedCodeIsPublishedBeforeItsSubmissionCompletes) {
@@ -191,7 +191,7 @@ TEST_F(LinkCreatorTest, EveryCreatedCodeIsPublishedBeforeItsSubmissionCompletes)
                            published.insert(published.end(), codes.begin(), codes.end());
                          },
                      .all_changed = [] {}});
-  LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*store_, clock_, events_);
   Must(store_->CreateLink("taken", UrlFields("https://example.com/old"), kNow));
   std::vector<std::string> seen_at_completion;
   std::promise<void> done;
@@ -207,7 +207,7 @@ TEST_F(LinkCreatorTest, EveryCreatedCodeIsPublishedBeforeItsSubmissionCompletes)
 
 TEST_F(LinkCreatorTest, AStoreFailureFailsEveryLinkOfTheBatch) {
   std::unique_ptr<Store> impatient = Must(OpenSqliteStore(path(), {.busy_timeout = 50ms}));
-  LinkCreator creator(*impatient, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*impatient, clock_, events_);
   WriteLock lock(path());
   ASSERT_TRUE(lock.locked());
   std::vector<Result<Link>> links =
@@ -219,7 +219,7 @@ TEST_F(LinkCreatorTest, AStoreFailureFailsEveryLinkOfTheBatch) {
 }
 
 TEST_F(LinkCreatorTest, StopWritesAndAnswersEverythingQueuedThenRefusesNewCreates) {
-  LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*store_, clock_, events_);
   WriteLock lock(path());
   ASSERT_TRUE(lock.locked());
   std::vector<Completion> queued(20);
@@ -240,7 +240,7 @@ TEST_F(LinkCreatorTest, StopWritesAndAnswersEverythingQueuedThenRefusesNewCreate
 }
 
 TEST_F(LinkCreatorTest, DrainReturnsOnceEverythingSubmittedIsAnswered) {
-  LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*store_, clock_, events_);
   WriteLock lock(path());
   ASSERT_TRUE(lock.locked());
   Completion queued;
@@ -258,7 +258,7 @@ TEST_F(LinkCreatorTest, DrainReturnsOnceEverythingSubmittedIsAnswered) {
 }
 
 TEST_F(LinkCreatorTest, NothingToCreateCompletesAtOnceWithoutAWrite) {
-  LinkCreator creator(*store_, clock_, events_, GenerateShortCode);
+  LinkCreator creator(*store_, clock_, events_);
   EXPECT_TRUE(Create(creator, {}).empty());
   EXPECT_EQ(creator.batches(), 0u);
 }

@@ -108,7 +108,8 @@ inline Principal TestPrincipal(Store& store, const std::string& name, Role role 
 }
 
 // Passes every call to a real store and counts the lookups, so a test can tell a cache hit from a
-// miss; click writes can be made to fail as they do while the database is down.
+// miss; click writes can be made to fail as they do while the database is down, and generated codes
+// to collide as PostgreSQL's random ones can.
 class CountingStore : public Store {
  public:
   explicit CountingStore(Store& inner) : inner_(inner) {}
@@ -121,11 +122,20 @@ class CountingStore : public Store {
   // AddClicks succeeds `writes` more times, then fails as if the database were down; negative
   // (the default): it never fails.
   void set_click_write_budget(int writes) { click_write_budget_ = writes; }
+  // The next `calls` CreateLinks calls answer kAliasTaken for every link without an alias, and
+  // insert only the others, as PostgreSQL does when the random codes it drew are taken.
+  void set_generated_codes_taken(int calls) { generated_codes_taken_ = calls; }
+  int create_calls() const { return create_calls_; }
 
   Status Migrate() override { return inner_.Migrate(); }
   Status Ping() override { return inner_.Ping(); }
   Result<std::vector<Result<Link>>> CreateLinks(std::span<const NewLink> links,
                                                 TimePoint now) override {
+    ++create_calls_;
+    if (generated_codes_taken_ > 0) {
+      --generated_codes_taken_;
+      return CreateAliasesOnly(links, now);
+    }
     return inner_.CreateLinks(links, now);
   }
   Result<Link> FindLink(std::string_view code) override {
@@ -183,6 +193,26 @@ class CountingStore : public Store {
   }
 
  private:
+  Result<std::vector<Result<Link>>> CreateAliasesOnly(std::span<const NewLink> links,
+                                                      TimePoint now) {
+    std::vector<NewLink> aliased;
+    for (const NewLink& link : links) {
+      if (!link.code.empty()) aliased.push_back(link);
+    }
+    Result<std::vector<Result<Link>>> created = inner_.CreateLinks(aliased, now);
+    if (!created.ok()) return created;
+    std::vector<Result<Link>> results;
+    size_t next = 0;
+    for (const NewLink& link : links) {
+      if (link.code.empty()) {
+        results.emplace_back(Status::Error(ErrorCode::kAliasTaken, "the code drawn is taken"));
+      } else {
+        results.push_back(std::move(created.value()[next++]));
+      }
+    }
+    return results;
+  }
+
   Store& inner_;
   std::atomic<int> find_calls_{0};
   std::atomic<int> claim_calls_{0};
@@ -190,6 +220,8 @@ class CountingStore : public Store {
   std::atomic<int> rollup_calls_{0};
   std::atomic<bool> rollups_fail_{false};
   std::atomic<int> click_write_budget_{-1};
+  std::atomic<int> generated_codes_taken_{0};
+  std::atomic<int> create_calls_{0};
 };
 
 }  // namespace hop

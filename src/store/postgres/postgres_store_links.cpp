@@ -11,6 +11,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "core/short_code.h"
 #include "store/host_key.h"
 #include "store/like_pattern.h"
 #include "store/postgres/pg_link_change_feed.h"
@@ -188,17 +189,29 @@ Result<Link> OneLink(Result<PgResult> rows, std::string_view code) {
   return ReadLink(rows.value(), 0);
 }
 
-// The parameters of kInsertLinks: `links` column by column.
-PgParams InsertLinksParams(std::span<const NewLink> links, TimePoint now) {
-  std::vector<std::optional<std::string_view>> codes, urls, titles, tags;
+// The code each link is inserted with: its alias, or a random code (see NewLink; a sequence would
+// make the next code guessable, and enciphering ids would take the id before the insert, a round
+// trip more).
+std::vector<std::string> CodesToInsert(std::span<const NewLink> links) {
+  std::vector<std::string> codes;
+  codes.reserve(links.size());
+  for (const NewLink& link : links)
+    codes.push_back(link.code.empty() ? GenerateShortCode() : link.code);
+  return codes;
+}
+
+// The parameters of kInsertLinks: `links` column by column, with `codes`.
+PgParams InsertLinksParams(std::span<const NewLink> links, std::span<const std::string> codes,
+                           TimePoint now) {
+  std::vector<std::optional<std::string_view>> code_params, urls, titles, tags;
   std::vector<std::optional<int64_t>> expires_at, max_visits, owners;
   std::vector<int32_t> redirect_statuses;
   std::vector<bool> forward_queries;
   std::vector<std::string> encoded_tags;
   encoded_tags.reserve(links.size());  // `tags` points into it
-  for (const NewLink& link : links) {
-    const LinkFields& fields = link.fields;
-    codes.emplace_back(link.code);
+  for (size_t i = 0; i < links.size(); ++i) {
+    const LinkFields& fields = links[i].fields;
+    code_params.emplace_back(codes[i]);
     urls.emplace_back(fields.url);
     titles.push_back(fields.title ? std::optional<std::string_view>(*fields.title) : std::nullopt);
     tags.emplace_back(encoded_tags.emplace_back(EncodeTags(fields.tags)));
@@ -210,7 +223,7 @@ PgParams InsertLinksParams(std::span<const NewLink> links, TimePoint now) {
   }
   PgParams params;
   params.AddInt64(ToUnixMillis(now));
-  params.AddTextArray(codes);
+  params.AddTextArray(code_params);
   params.AddTextArray(urls);
   params.AddTextArray(titles);
   params.AddTextArray(tags);
@@ -228,7 +241,9 @@ Result<std::vector<Result<Link>>> PostgresStore::CreateLinks(std::span<const New
                                                              TimePoint now) {
   std::vector<Result<Link>> results;
   if (links.empty()) return results;
-  Result<PgResult> rows = pool_->Acquire()->Execute(kInsertLinks, InsertLinksParams(links, now));
+  const std::vector<std::string> codes = CodesToInsert(links);
+  Result<PgResult> rows =
+      pool_->Acquire()->Execute(kInsertLinks, InsertLinksParams(links, codes, now));
   if (!rows.ok()) return rows.status();
   // Codes are unique, so each row names the one link of the batch with its code that was stored:
   // the first (see kInsertLinks).
@@ -236,16 +251,16 @@ Result<std::vector<Result<Link>>> PostgresStore::CreateLinks(std::span<const New
   for (int row = 0; row < rows.value().rows(); ++row)
     stored.emplace(rows.value().Text(row, 0), rows.value().Int64(row, 1));
   results.reserve(links.size());
-  for (const NewLink& new_link : links) {
-    auto it = stored.find(new_link.code);
+  for (size_t i = 0; i < links.size(); ++i) {
+    auto it = stored.find(codes[i]);
     if (it == stored.end()) {
-      results.emplace_back(AliasTaken(new_link.code));
+      results.emplace_back(AliasTaken(codes[i]));
       continue;
     }
     Link link;
     link.id = it->second;
-    link.code = new_link.code;
-    link.fields = new_link.fields;
+    link.code = codes[i];
+    link.fields = links[i].fields;
     link.created_at = now;
     link.updated_at = now;
     results.emplace_back(std::move(link));

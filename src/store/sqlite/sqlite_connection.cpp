@@ -5,13 +5,15 @@
 
 #include <string>
 
+#include "store/sqlite/sqlite_link_codes.h"
 #include "store/sqlite/sqlite_status.h"
 #include "store/sqlite/sqlite_vfs.h"
 
 namespace hop {
 
 Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
-    const std::string& path, Role role, std::chrono::milliseconds busy_timeout) {
+    const std::string& path, Role role, std::chrono::milliseconds busy_timeout,
+    SqliteLinkCodes* link_codes) {
   // NOMUTEX is only safe when the library itself was built thread-safe; a single-threaded build
   // would corrupt memory as soon as two connections are used from two threads.
   if (sqlite3_threadsafe() == 0) {
@@ -27,6 +29,7 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(
     return SqliteError(db, rc, "open of \"" + path + "\"");
   }
   if (Status s = connection->Configure(role, busy_timeout); !s.ok()) return s;
+  if (link_codes != nullptr) link_codes->AddSqlFunction(db);
   return connection;
 }
 

@@ -25,14 +25,18 @@ struct sqlite3_stmt;
 
 namespace hop {
 
+class SqliteLinkCodes;
+
 class SqliteConnection {
  public:
   enum class Role { kWriter, kReader };
 
   // Opens (creating if needed) the database file at `path`. kStoreUnavailable when it cannot be
-  // opened.
+  // opened. With `link_codes`, which must outlive the connection, SQL on it has link_code()
+  // (sqlite_link_codes.h).
   static Result<std::unique_ptr<SqliteConnection>> Open(const std::string& path, Role role,
-                                                        std::chrono::milliseconds busy_timeout);
+                                                        std::chrono::milliseconds busy_timeout,
+                                                        SqliteLinkCodes* link_codes = nullptr);
 
   SqliteConnection(const SqliteConnection&) = delete;
   SqliteConnection& operator=(const SqliteConnection&) = delete;

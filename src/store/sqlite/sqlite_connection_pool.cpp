@@ -14,17 +14,22 @@ constexpr size_t kMaxIdleReaders = 8;
 
 Result<std::unique_ptr<SqliteConnectionPool>> SqliteConnectionPool::Open(
     std::string path, std::chrono::milliseconds busy_timeout) {
+  auto link_codes = std::make_unique<SqliteLinkCodes>();
   // The writer opens first: it is the connection that switches a new database file to WAL mode.
   Result<std::unique_ptr<SqliteConnection>> writer =
-      SqliteConnection::Open(path, SqliteConnection::Role::kWriter, busy_timeout);
+      SqliteConnection::Open(path, SqliteConnection::Role::kWriter, busy_timeout, link_codes.get());
   if (!writer.ok()) return writer.status();
-  return std::unique_ptr<SqliteConnectionPool>(
-      new SqliteConnectionPool(std::move(path), busy_timeout, std::move(writer).value()));
+  return std::unique_ptr<SqliteConnectionPool>(new SqliteConnectionPool(
+      std::move(path), busy_timeout, std::move(link_codes), std::move(writer).value()));
 }
 
 SqliteConnectionPool::SqliteConnectionPool(std::string path, std::chrono::milliseconds busy_timeout,
+                                           std::unique_ptr<SqliteLinkCodes> link_codes,
                                            std::unique_ptr<SqliteConnection> writer)
-    : path_(std::move(path)), busy_timeout_(busy_timeout), writer_(std::move(writer)) {}
+    : path_(std::move(path)),
+      busy_timeout_(busy_timeout),
+      link_codes_(std::move(link_codes)),
+      writer_(std::move(writer)) {}
 
 SqliteConnectionPool::WriterLease SqliteConnectionPool::Writer(SqliteConnection::WriteMode mode) {
   WriterLease lease(writer_mutex_, writer_.get());
@@ -42,8 +47,8 @@ Result<SqliteConnectionPool::ReaderLease> SqliteConnectionPool::Reader() {
     }
   }
   // Opened outside the lock: opening touches the file system and must not stall other readers.
-  Result<std::unique_ptr<SqliteConnection>> reader =
-      SqliteConnection::Open(path_, SqliteConnection::Role::kReader, busy_timeout_);
+  Result<std::unique_ptr<SqliteConnection>> reader = SqliteConnection::Open(
+      path_, SqliteConnection::Role::kReader, busy_timeout_, link_codes_.get());
   if (!reader.ok()) return reader.status();
   return ReaderLease(this, std::move(reader).value());
 }

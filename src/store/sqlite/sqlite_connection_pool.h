@@ -17,6 +17,7 @@
 
 #include "core/status.h"
 #include "store/sqlite/sqlite_connection.h"
+#include "store/sqlite/sqlite_link_codes.h"
 
 namespace hop {
 
@@ -37,13 +38,18 @@ class SqliteConnectionPool {
   // An idle reader connection, or a newly opened one.
   Result<ReaderLease> Reader();
 
+  // The generated codes of this database; every connection of the pool has link_code().
+  SqliteLinkCodes& link_codes() { return *link_codes_; }
+
  private:
   SqliteConnectionPool(std::string path, std::chrono::milliseconds busy_timeout,
+                       std::unique_ptr<SqliteLinkCodes> link_codes,
                        std::unique_ptr<SqliteConnection> writer);
   void Return(std::unique_ptr<SqliteConnection> reader);
 
   const std::string path_;
   const std::chrono::milliseconds busy_timeout_;
+  const std::unique_ptr<SqliteLinkCodes> link_codes_;  // outlives the connections below
 
   std::mutex writer_mutex_;
   std::unique_ptr<SqliteConnection> writer_;  // guarded by writer_mutex_

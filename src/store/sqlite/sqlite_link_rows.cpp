@@ -27,7 +27,8 @@ enum LinkColumn {
 };
 
 constexpr std::string_view kLinkColumns =
-    "id, code, url, title, tags, created_at, updated_at, expires_at, max_visits, visits, "
+    "id, link_code(id, code), url, title, tags, created_at, updated_at, expires_at, max_visits, "
+    "visits, "
     "redirect_status, forward_query, disabled, total_clicks, bot_clicks, owner_key_id";
 
 }  // namespace
@@ -61,14 +62,40 @@ Result<Link> ReadLinkRow(const SqliteStatement& row) {
   return link;
 }
 
-Result<Link> FindLinkByCode(SqliteConnection& connection, std::string_view code) {
-  static const std::string sql = SelectLinks("FROM links WHERE code = ?");
-  Result<SqliteStatement> stmt = connection.Prepare(sql);
+namespace {
+
+// The link in the first row `stmt` (bound) gives, or none.
+Result<std::optional<Link>> FirstLink(Result<SqliteStatement> stmt) {
   if (!stmt.ok()) return stmt.status();
-  Result<bool> row = stmt.value().Bind(code).Step();
+  Result<bool> row = stmt.value().Step();
   if (!row.ok()) return row.status();
-  if (!row.value()) return LinkNotFound(code);
-  return ReadLinkRow(stmt.value());
+  if (!row.value()) return std::optional<Link>();
+  Result<Link> link = ReadLinkRow(stmt.value());
+  if (!link.ok()) return link.status();
+  return std::optional<Link>(std::move(link).value());
+}
+
+}  // namespace
+
+Result<Link> FindLinkByCode(SqliteConnection& connection, const LinkCodeCipher& cipher,
+                            std::string_view code) {
+  // A code is a generated link's or a stored one, never both (CreateLinks keeps them apart), so
+  // the order of the two lookups changes only what a miss costs.
+  if (const std::optional<int64_t> id = cipher.Decode(code)) {
+    static const std::string by_id = SelectLinks("FROM links WHERE id = ? AND code IS NULL");
+    Result<SqliteStatement> stmt = connection.Prepare(by_id);
+    if (stmt.ok()) stmt.value().Bind(*id);
+    Result<std::optional<Link>> generated = FirstLink(std::move(stmt));
+    if (!generated.ok()) return generated.status();
+    if (generated.value()) return std::move(*generated.value());
+  }
+  static const std::string by_code = SelectLinks("FROM links WHERE code = ?");
+  Result<SqliteStatement> stmt = connection.Prepare(by_code);
+  if (stmt.ok()) stmt.value().Bind(code);
+  Result<std::optional<Link>> stored = FirstLink(std::move(stmt));
+  if (!stored.ok()) return stored.status();
+  if (!stored.value()) return LinkNotFound(code);
+  return std::move(*stored.value());
 }
 
 Status InsertLinkTags(SqliteConnection& connection, int64_t link_id,

@@ -10,21 +10,24 @@
 #include <vector>
 
 #include "core/link.h"
+#include "core/link_code_cipher.h"
 #include "core/status.h"
 #include "store/sqlite/sqlite_connection.h"
 
 namespace hop {
 
 // "SELECT <the link columns> " + `rest`: a query whose rows ReadLinkRow reads. `rest` is constant
-// SQL.
+// SQL. The columns call link_code(): run it only after SqliteLinkCodes::Cipher succeeded.
 std::string SelectLinks(std::string_view rest);
 
 // The Link in the current row of a statement made with SelectLinks. kInternal if its tags are
 // corrupt.
 Result<Link> ReadLinkRow(const SqliteStatement& row);
 
-// The link with `code`; kNotFound when there is none.
-Result<Link> FindLinkByCode(SqliteConnection& connection, std::string_view code);
+// The link with `code`, generated (its id enciphered, see sqlite_link_codes.h) or stored; kNotFound
+// when there is none.
+Result<Link> FindLinkByCode(SqliteConnection& connection, const LinkCodeCipher& cipher,
+                            std::string_view code);
 
 // Adds link_tags rows for a link that has none yet (duplicates collapse).
 Status InsertLinkTags(SqliteConnection& connection, int64_t link_id,

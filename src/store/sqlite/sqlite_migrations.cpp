@@ -9,6 +9,7 @@
 #include <span>
 #include <string>
 
+#include "core/link_code_cipher.h"
 #include "store/host_key.h"
 #include "store/minute_key.h"
 #include "store/sqlite/sqlite_transaction.h"
@@ -21,6 +22,10 @@ struct Migration {
   const char* sql;
   // Runs after `sql`, in the same transaction, for what SQL alone cannot compute.
   Status (*then)(SqliteConnection& writer) = nullptr;
+  // A step that rebuilds a table others refer to runs with foreign keys off: with them on,
+  // dropping the old table would first delete its rows, and with them every row that refers to
+  // one (ON DELETE CASCADE). The references are checked before the step commits.
+  bool rebuilds_referenced_table = false;
 };
 
 // Version 1: links, their tags, and click counts per minute, hour and day.
@@ -260,6 +265,58 @@ Status StartClickJournal(SqliteConnection& writer) {
 // code that inserts links, checks the ids it was given before it commits.
 constexpr const char* kVersion6 = "DROP TRIGGER IF EXISTS links_id_fits_minute_key;";
 
+// Version 7: generated codes are no longer stored (sqlite_link_codes.h).
+//
+// The code column may be NULL, and a partial unique index holds the codes that are stored:
+// aliases, and the random codes of links created before this version, which keep them. SQLite
+// cannot drop a UNIQUE constraint from a table, so links is rebuilt as SQLite's documentation
+// describes (CREATE, copy, DROP, RENAME), with its columns in the same order; the references to
+// it in link_tags and the click tables name it by name and hold. Its AUTOINCREMENT counter moves
+// to the new table before the old one is dropped, so that no id is ever used twice. A store of a
+// million links takes a few seconds.
+constexpr const char* kVersion7 = R"sql(
+CREATE TABLE links_v7 (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  code            TEXT,
+  url             TEXT    NOT NULL,
+  title           TEXT,
+  tags            TEXT    NOT NULL DEFAULT '[]',
+  created_at      INTEGER NOT NULL,
+  updated_at      INTEGER NOT NULL,
+  expires_at      INTEGER,
+  max_visits      INTEGER,
+  visits          INTEGER NOT NULL DEFAULT 0,
+  redirect_status INTEGER NOT NULL DEFAULT 302,
+  forward_query   INTEGER NOT NULL DEFAULT 0,
+  disabled        INTEGER NOT NULL DEFAULT 0,
+  total_clicks    INTEGER NOT NULL DEFAULT 0,
+  bot_clicks      INTEGER NOT NULL DEFAULT 0,
+  owner_key_id    INTEGER REFERENCES api_keys(id),
+  host_key        TEXT    NOT NULL DEFAULT ''
+);
+INSERT INTO links_v7 SELECT * FROM links;
+DELETE FROM sqlite_sequence WHERE name = 'links_v7';
+UPDATE sqlite_sequence SET name = 'links_v7' WHERE name = 'links';
+DROP TABLE links;
+ALTER TABLE links_v7 RENAME TO links;
+CREATE UNIQUE INDEX links_by_code ON links(code) WHERE code IS NOT NULL;
+CREATE INDEX links_by_owner ON links(owner_key_id, id);
+CREATE INDEX links_by_host_key ON links(host_key);
+CREATE TABLE link_code_key (
+  id  INTEGER PRIMARY KEY CHECK (id = 1),
+  key BLOB    NOT NULL CHECK (length(key) = 16)
+);
+)sql";
+
+// The key of generated codes, from OpenSSL's CSPRNG: drawn once, kept for the life of the store.
+Status DrawLinkCodeKey(SqliteConnection& writer) {
+  const LinkCodeCipher::Key key = LinkCodeCipher::NewKey();
+  Result<SqliteStatement> insert =
+      writer.Prepare("INSERT INTO link_code_key (id, key) VALUES (1, ?)");
+  if (!insert.ok()) return insert.status();
+  return insert.value().Bind(std::as_bytes(std::span(key))).Run();
+}
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2, FillHostKeys},
@@ -267,6 +324,7 @@ constexpr Migration kMigrations[] = {
     {4, kVersion4, PackMinuteKeys},
     {5, kVersion5, StartClickJournal},
     {6, kVersion6},
+    {7, kVersion7, DrawLinkCodeKey, true},
 };
 
 Status CheckNotNewer(SqliteConnection& writer) {
@@ -292,7 +350,21 @@ Result<bool> IsApplied(SqliteConnection& writer, int64_t version) {
   return applied.value().Bind(version).Step();
 }
 
-Status Apply(SqliteConnection& writer, const Migration& migration) {
+// A step that ran without foreign keys must leave every reference whole.
+Status CheckForeignKeys(SqliteConnection& writer) {
+  Result<SqliteStatement> check = writer.Prepare("PRAGMA foreign_key_check");
+  if (!check.ok()) return check.status();
+  Result<bool> violation = check.value().Step();
+  if (!violation.ok()) return violation.status();
+  if (violation.value()) {
+    return Status::Error(ErrorCode::kInternal, "a migration step left a row of " +
+                                                   check.value().Text(0) +
+                                                   " referring to nothing; nothing was changed");
+  }
+  return Status::Ok();
+}
+
+Status ApplyInTransaction(SqliteConnection& writer, const Migration& migration) {
   SqliteTransaction transaction(writer);
   if (Status s = transaction.Begin(SqliteTransaction::Mode::kWrite); !s.ok()) return s;
   Result<bool> applied = IsApplied(writer, migration.version);
@@ -307,7 +379,19 @@ Status Apply(SqliteConnection& writer, const Migration& migration) {
       "VALUES (?, CAST(strftime('%s', 'now') AS INTEGER) * 1000)");
   if (!record.ok()) return record.status();
   if (Status s = record.value().Bind(migration.version).Run(); !s.ok()) return s;
+  if (migration.rebuilds_referenced_table) {
+    if (Status s = CheckForeignKeys(writer); !s.ok()) return s;
+  }
   return transaction.Commit();
+}
+
+// PRAGMA foreign_keys does nothing inside a transaction, so it goes around it.
+Status Apply(SqliteConnection& writer, const Migration& migration) {
+  if (!migration.rebuilds_referenced_table) return ApplyInTransaction(writer, migration);
+  if (Status s = writer.Execute("PRAGMA foreign_keys=OFF"); !s.ok()) return s;
+  const Status applied = ApplyInTransaction(writer, migration);
+  const Status restored = writer.Execute("PRAGMA foreign_keys=ON");
+  return applied.ok() ? restored : applied;
 }
 
 }  // namespace

@@ -4,11 +4,14 @@
 #include <array>
 #include <limits>
 #include <optional>
+#include <unordered_set>
 
+#include "core/alias.h"
 #include "store/host_key.h"
 #include "store/like_pattern.h"
 #include "store/link_patch.h"
 #include "store/sqlite/sqlite_click_rows.h"
+#include "store/sqlite/sqlite_link_codes.h"
 #include "store/sqlite/sqlite_link_rows.h"
 #include "store/sqlite/sqlite_store.h"
 #include "store/sqlite/sqlite_transaction.h"
@@ -20,10 +23,10 @@ namespace {
 using Mode = SqliteTransaction::Mode;
 
 // The text filter of ListLinks on ?2. LIKE is case-insensitive for ASCII in SQLite, as the
-// contract asks.
+// contract asks. The code comes last: a generated one is computed (sqlite_link_codes.h).
 #define HOP_TEXT_FILTER                                                                         \
-  "(?2 IS NULL OR code LIKE ?2 ESCAPE '\\' OR url LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE " \
-  "'\\')"
+  "(?2 IS NULL OR url LIKE ?2 ESCAPE '\\' OR title LIKE ?2 ESCAPE '\\' OR link_code(id, code) " \
+  "LIKE ?2 ESCAPE '\\')"
 
 // A link to the host key ?1 or to one of its subdomains (?2 <= key < ?3, see host_key.h): two
 // index lookups, whatever the number of links.
@@ -50,20 +53,20 @@ constexpr size_t kRowsPerInsert = 32;
 // links: break-even at about 256 links a batch; 3% fewer instructions at 1,000, 17% at 4,000.
 constexpr size_t kMinLinksWithoutForeignKeys = 512;
 
-// An INSERT of `rows` links. A conflict on code, the only UNIQUE key, inserts nothing rather than
-// failing the transaction. OR IGNORE rather than ON CONFLICT DO NOTHING: it applies to NOT NULL
-// too, which no bound value breaks, so that the statement can never abort and needs no statement
-// journal (see CreateLinks). No RETURNING clause: SQLite collects its rows in a temporary table,
-// which costs a quarter of the insert, and the ids can be known without it (InsertLinkRows).
+// An INSERT of `rows` links, ids given. OR IGNORE although CreateLinks has ruled out every
+// conflict: it applies to NOT NULL too, which no bound value breaks, so that the statement can
+// never abort and needs no statement journal (see CreateLinks). No RETURNING clause: SQLite
+// collects its rows in a temporary table, which costs a quarter of the insert, and the ids are
+// known.
 const std::string& InsertLinksSql(size_t rows) {
   static const std::array<std::string, kRowsPerInsert + 1> sql = [] {
     std::array<std::string, kRowsPerInsert + 1> texts;
     for (size_t n = 1; n <= kRowsPerInsert; ++n) {
       texts[n] =
-          "INSERT OR IGNORE INTO links (code, url, title, tags, created_at, updated_at, "
+          "INSERT OR IGNORE INTO links (id, code, url, title, tags, created_at, updated_at, "
           "expires_at, max_visits, redirect_status, forward_query, owner_key_id, host_key) "
           "VALUES " +
-          RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n);
+          RepeatedRows("(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", n);
     }
     return texts;
   }();
@@ -92,33 +95,98 @@ Status CheckOwnersExist(SqliteConnection& writer, std::span<const NewLink> links
   return Status::Ok();
 }
 
-// After an INSERT that stored `stored` of `links`, sets the ids of those stored. AUTOINCREMENT
-// gives every new row an id above every id ever used, so they are the `stored` newest rows; of two
-// links with one code the first went in, as rows go in in order.
-Status FindStoredIds(SqliteConnection& writer, std::span<const NewLink> links, int64_t stored,
-                     std::span<std::optional<int64_t>> ids) {
-  Result<SqliteStatement> newest =
-      writer.Prepare("SELECT id, code FROM links ORDER BY id DESC LIMIT ?");
-  if (!newest.ok()) return newest.status();
-  newest.value().Bind(stored);
-  for (;;) {
-    Result<bool> row = newest.value().Step();
-    if (!row.ok()) return row.status();
-    if (!row.value()) return Status::Ok();
-    const std::string code = newest.value().Text(1);
-    for (size_t i = 0; i < links.size(); ++i) {
-      if (!ids[i] && links[i].code == code) {
-        ids[i] = newest.value().Int(0);
-        break;
-      }
-    }
-  }
+// Whether a row matches `sql` with `value` bound.
+template <typename Value>
+Result<bool> RowExists(SqliteConnection& writer, std::string_view sql, const Value& value) {
+  Result<SqliteStatement> stmt = writer.Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  return stmt.value().Bind(value).Step();
 }
 
-// Inserts `links` (at most kRowsPerInsert) with one statement and sets the id of each one stored.
-// kInternal past the largest id a minute row's key holds (sqlite_click_rows.h, schema version 6).
-Status InsertLinkRows(SqliteConnection& writer, std::span<const NewLink> links, int64_t now,
-                      std::span<std::optional<int64_t>> ids) {
+// A new link's row: its id, and the code it answers to.
+struct NewRow {
+  int64_t id;
+  std::string code;
+  bool generated;  // code not stored: the id enciphered
+};
+
+// Gives the links of one CreateLinks call their ids and codes, in order, under the write lock.
+// Ids come from AUTOINCREMENT's counter, above every id ever used. A generated code is the next id
+// enciphered; an id whose code is a reserved word or a stored code (an alias, or a random code from
+// before schema version 7) is passed over. An alias is taken when a stored code or an existing
+// generated code equals it, counting the links before it in the call.
+class RowPlanner {
+ public:
+  RowPlanner(SqliteConnection& writer, const LinkCodeCipher& cipher, int64_t next_id)
+      : writer_(writer), cipher_(cipher), first_id_(next_id), next_id_(next_id) {}
+
+  // The row of `link`, or none when its alias is taken.
+  Result<std::optional<NewRow>> Plan(const NewLink& link) {
+    if (link.code.empty()) return Generated();
+    Result<bool> taken = AliasIsTaken(link.code);
+    if (!taken.ok()) return taken.status();
+    if (taken.value()) return std::optional<NewRow>();
+    aliases_.insert(link.code);
+    return Assign(link.code, false);
+  }
+
+ private:
+  Result<std::optional<NewRow>> Generated() {
+    for (;;) {
+      std::string code = cipher_.Encode(next_id_);
+      Result<bool> stored = StoredCodeTaken(code);
+      if (!stored.ok()) return stored.status();
+      if (!stored.value() && !IsReservedWord(code)) return Assign(std::move(code), true);
+      generated_.push_back(false);
+      ++next_id_;
+    }
+  }
+
+  Result<std::optional<NewRow>> Assign(std::string code, bool generated) {
+    // Minute rows key a link by 32 bits (sqlite_click_rows.h); the caller rolls back.
+    if (next_id_ > kMaxKeyedLinkId) {
+      return Status::Error(ErrorCode::kInternal,
+                           "link ids are used up: minute_clicks keys hold ids up to 2^32 - 1");
+    }
+    generated_.push_back(generated);
+    return std::optional<NewRow>(NewRow{next_id_++, std::move(code), generated});
+  }
+
+  Result<bool> StoredCodeTaken(const std::string& code) {
+    if (aliases_.contains(code)) return true;
+    return RowExists(writer_, "SELECT 1 FROM links WHERE code = ?", code);
+  }
+
+  Result<bool> AliasIsTaken(const std::string& alias) {
+    Result<bool> stored = StoredCodeTaken(alias);
+    if (!stored.ok() || stored.value()) return stored;
+    const std::optional<int64_t> id = cipher_.Decode(alias);
+    if (!id || *id >= next_id_) return false;
+    if (*id >= first_id_) return bool{generated_[static_cast<size_t>(*id - first_id_)]};
+    return RowExists(writer_, "SELECT 1 FROM links WHERE id = ? AND code IS NULL", *id);
+  }
+
+  SqliteConnection& writer_;
+  const LinkCodeCipher& cipher_;
+  const int64_t first_id_;
+  int64_t next_id_;
+  std::vector<bool> generated_;              // per id from first_id_: given to a generated link
+  std::unordered_set<std::string> aliases_;  // stored by this call
+};
+
+// The id AUTOINCREMENT would give next.
+Result<int64_t> NextLinkId(SqliteConnection& writer) {
+  Result<SqliteStatement> seq = writer.Prepare(
+      "SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'links'), 0) + 1");
+  if (!seq.ok()) return seq.status();
+  Result<bool> row = seq.value().Step();
+  if (!row.ok()) return row.status();
+  return seq.value().Int(0);
+}
+
+// Inserts `links` (at most kRowsPerInsert) as `rows` with one statement.
+Status InsertLinkRows(SqliteConnection& writer, std::span<const NewLink* const> links,
+                      std::span<const NewRow> rows, int64_t now) {
   Result<SqliteStatement> insert = writer.Prepare(InsertLinksSql(links.size()));
   if (!insert.ok()) return insert.status();
   // Bound without copying, so the text computed here must live until the statement has run.
@@ -126,26 +194,19 @@ Status InsertLinkRows(SqliteConnection& writer, std::span<const NewLink> links, 
   tags.reserve(links.size());
   host_keys.reserve(links.size());
   for (size_t i = 0; i < links.size(); ++i) {
-    const LinkFields& fields = links[i].fields;
+    const LinkFields& fields = links[i]->fields;
+    const std::optional<std::string_view> code =
+        rows[i].generated ? std::nullopt : std::optional<std::string_view>(rows[i].code);
     insert.value().BindBorrowed(
-        static_cast<int>(12 * i + 1), links[i].code, fields.url, fields.title,
+        static_cast<int>(13 * i + 1), rows[i].id, code, fields.url, fields.title,
         tags.emplace_back(EncodeTags(fields.tags)), now, now, ToMillis(fields.expires_at),
         fields.max_visits, int64_t{fields.redirect_status}, int64_t{fields.forward_query},
         fields.owner_key_id, host_keys.emplace_back(HostKeyOfUrl(fields.url)));
   }
   if (Status s = insert.value().Run(); !s.ok()) return s;
-  const auto stored = writer.changes();
-  // The newest id is the largest: ids only grow (AUTOINCREMENT). The caller rolls back.
-  if (stored > 0 && writer.last_insert_id() > kMaxKeyedLinkId) {
-    return Status::Error(ErrorCode::kInternal,
-                         "link ids are used up: minute_clicks keys hold ids up to 2^32 - 1");
+  if (writer.changes() != static_cast<int64_t>(links.size())) {
+    return Status::Error(ErrorCode::kInternal, "a new link's row was refused");
   }
-  if (stored != static_cast<int64_t>(links.size()))
-    return FindStoredIds(writer, links, stored, ids);
-  // Every row went in, in order, and each took the next id (see FindStoredIds): the write lock
-  // keeps every other writer out meanwhile.
-  const int64_t first_id = writer.last_insert_id() - stored + 1;
-  for (size_t i = 0; i < links.size(); ++i) ids[i] = first_id + static_cast<int64_t>(i);
   return Status::Ok();
 }
 
@@ -191,39 +252,57 @@ Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::span<const NewLi
   if (links.empty()) return results;
   results.reserve(links.size());
   // With foreign keys on, a multi-row INSERT could abort half way on an owner that is missing, so
-  // SQLite keeps a copy of every page it changes, to undo it alone: an index page per link, a sixth
-  // of a large batch's work. New links are referred to by nothing yet, and their tag rows refer to
-  // them, so the owner is the one foreign key to check, and CheckOwnersExist does it per batch.
+  // SQLite keeps a copy of every page it changes, to undo it alone. New links are referred to by
+  // nothing yet, and their tag rows refer to them, so the owner is the one foreign key to check,
+  // and CheckOwnersExist does it per batch.
   const bool large_batch = links.size() >= kMinLinksWithoutForeignKeys;
   SqliteConnectionPool::WriterLease writer = pool_->Writer(
       large_batch ? SqliteConnection::WriteMode::kLargeBatch : SqliteConnection::WriteMode::kUsual);
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*writer);
+  if (!cipher.ok()) return cipher.status();
   if (large_batch) {
     if (Status s = CheckOwnersExist(*writer, links); !s.ok()) return s;
   }
-  std::vector<std::optional<int64_t>> ids(links.size());  // none for a code that was taken
-  for (size_t first = 0; first < links.size(); first += kRowsPerInsert) {
-    const size_t count = std::min(kRowsPerInsert, links.size() - first);
-    if (Status s = InsertLinkRows(*writer, links.subspan(first, count), ToUnixMillis(now),
-                                  std::span(ids).subspan(first, count));
+  Result<int64_t> next_id = NextLinkId(*writer);
+  if (!next_id.ok()) return next_id.status();
+  RowPlanner planner(*writer, *cipher.value(), next_id.value());
+  std::vector<std::optional<NewRow>> planned;  // none for an alias that was taken
+  planned.reserve(links.size());
+  std::vector<const NewLink*> to_insert;
+  std::vector<NewRow> rows;
+  for (const NewLink& link : links) {
+    Result<std::optional<NewRow>> row = planner.Plan(link);
+    if (!row.ok()) return row.status();
+    if (row.value()) {
+      to_insert.push_back(&link);
+      rows.push_back(*row.value());
+    }
+    planned.push_back(std::move(row).value());
+  }
+  for (size_t first = 0; first < rows.size(); first += kRowsPerInsert) {
+    const size_t count = std::min(kRowsPerInsert, rows.size() - first);
+    if (Status s = InsertLinkRows(*writer, std::span(to_insert).subspan(first, count),
+                                  std::span(rows).subspan(first, count), ToUnixMillis(now));
         !s.ok()) {
       return s;
     }
   }
-  for (size_t i = 0; i < links.size(); ++i) {
-    if (!ids[i] || links[i].fields.tags.empty()) continue;
-    if (Status s = InsertLinkTags(*writer, *ids[i], links[i].fields.tags); !s.ok()) return s;
+  for (size_t i = 0; i < to_insert.size(); ++i) {
+    if (to_insert[i]->fields.tags.empty()) continue;
+    if (Status s = InsertLinkTags(*writer, rows[i].id, to_insert[i]->fields.tags); !s.ok())
+      return s;
   }
   if (Status s = transaction.Commit(); !s.ok()) return s;
   for (size_t i = 0; i < links.size(); ++i) {
-    if (!ids[i]) {
+    if (!planned[i]) {
       results.emplace_back(AliasTaken(links[i].code));
       continue;
     }
     Link link;
-    link.id = *ids[i];
-    link.code = links[i].code;
+    link.id = planned[i]->id;
+    link.code = std::move(planned[i]->code);
     link.fields = links[i].fields;
     link.created_at = now;
     link.updated_at = now;
@@ -235,7 +314,9 @@ Result<std::vector<Result<Link>>> SqliteStore::CreateLinks(std::span<const NewLi
 Result<Link> SqliteStore::FindLink(std::string_view code) {
   Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
   if (!reader.ok()) return reader.status();
-  return FindLinkByCode(*reader.value(), code);
+  Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*reader.value());
+  if (!cipher.ok()) return cipher.status();
+  return FindLinkByCode(*reader.value(), *cipher.value(), code);
 }
 
 Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& patch, TimePoint now,
@@ -245,7 +326,9 @@ Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& pat
   // process or another, can change the link in between, so the answer is exactly what was stored.
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
-  Result<Link> link = FindLinkByCode(*writer, code);
+  Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*writer);
+  if (!cipher.ok()) return cipher.status();
+  Result<Link> link = FindLinkByCode(*writer, *cipher.value(), code);
   if (!link.ok()) return link.status();
   if (owner_key_id && link.value().fields.owner_key_id != owner_key_id) return LinkNotFound(code);
   ApplyLinkPatch(patch, now, link.value());
@@ -259,14 +342,18 @@ Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& pat
 
 Status SqliteStore::DeleteLink(std::string_view code, std::optional<int64_t> owner_key_id) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
-  // One statement, so one implicit transaction: the foreign keys' ON DELETE CASCADE removes the
-  // link's tag rows and click buckets together with it.
-  Result<SqliteStatement> stmt =
-      writer->Prepare("DELETE FROM links WHERE code = ?1 AND (?2 IS NULL OR owner_key_id = ?2)");
+  // The foreign keys' ON DELETE CASCADE removes the link's tag rows and click buckets with it.
+  SqliteTransaction transaction(*writer);
+  if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*writer);
+  if (!cipher.ok()) return cipher.status();
+  Result<Link> link = FindLinkByCode(*writer, *cipher.value(), code);
+  if (!link.ok()) return link.status();
+  if (owner_key_id && link.value().fields.owner_key_id != owner_key_id) return LinkNotFound(code);
+  Result<SqliteStatement> stmt = writer->Prepare("DELETE FROM links WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
-  if (Status s = stmt.value().Bind(code, owner_key_id).Run(); !s.ok()) return s;
-  if (writer->changes() == 0) return LinkNotFound(code);
-  return Status::Ok();
+  if (Status s = stmt.value().Bind(link.value().id).Run(); !s.ok()) return s;
+  return transaction.Commit();
 }
 
 Result<LinkPage> SqliteStore::ListLinks(const LinkQuery& query) {
@@ -291,6 +378,10 @@ Result<LinkPage> SqliteStore::ListLinks(const LinkQuery& query) {
       " AND (?4 IS NULL OR owner_key_id = ?4) ORDER BY link_tags.link_id DESC LIMIT ?3");
   Result<SqliteConnectionPool::ReaderLease> reader = pool_->Reader();
   if (!reader.ok()) return reader.status();
+  if (Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*reader.value());
+      !cipher.ok()) {
+    return cipher.status();
+  }
   Result<SqliteStatement> stmt = reader.value()->Prepare(query.tag            ? tagged
                                                          : query.owner_key_id ? owned
                                                                               : all);
@@ -331,11 +422,13 @@ Result<std::vector<std::string>> SqliteStore::DisableLinksToHosts(
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  if (Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*writer); !cipher.ok())
+    return cipher.status();
   std::vector<std::string> codes;
   for (const std::string& host : hosts) {
     const std::string key = HostKeyOf(host);
     Result<SqliteStatement> matched =
-        writer->Prepare("SELECT code FROM links WHERE " HOP_HOST_MATCH);
+        writer->Prepare("SELECT link_code(id, code) FROM links WHERE " HOP_HOST_MATCH);
     if (!matched.ok()) return matched.status();
     matched.value().Bind(key, SubdomainKeysBegin(key), SubdomainKeysEnd(key));
     for (;;) {
