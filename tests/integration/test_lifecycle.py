@@ -257,13 +257,15 @@ class CrashTest(LifecycleTestCase):
         self.server.kill()
         links = {link["code"]: link["url"] for per in answered for link in per}
         self.assertEqual(len(links), 12000)
+        # Generated codes are not stored (they are the ids enciphered), so the file is checked for
+        # the URLs, each answered once; the codes are checked over HTTP after the restart.
         with sqlite3.connect(os.path.join(self.server.data_dir, "hop.db")) as db:
-            stored = dict(db.execute("SELECT code, url FROM links"))
+            stored = [url for (url,) in db.execute("SELECT url FROM links")]
             self.assertEqual(db.execute("PRAGMA integrity_check").fetchone()[0], "ok")
-        self.assertEqual({code: stored.get(code) for code in links}, links)
+        self.assertEqual(sorted(stored), sorted(links.values()))
         self.server.start()
-        last = answered[3][-1]
-        self.assertSameLink(self.get_link(last["code"]), last)
+        for link in [per[k] for per in answered for k in range(0, len(per), 50)] + [answered[3][-1]]:
+            self.assertSameLink(self.get_link(link["code"]), link)
 
     def test_kill_9_right_after_201_keeps_the_link(self):
         self.start_server()
