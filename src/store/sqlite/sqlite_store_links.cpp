@@ -226,6 +226,18 @@ Status WritePatchedLink(SqliteConnection& writer, const Link& link) {
       .Run();
 }
 
+// The link with `code`, for a change on behalf of `owner_key_id` when set: kNotFound also for a
+// link of another owner.
+Result<Link> FindOwnedLink(SqliteConnection& writer, SqliteLinkCodes& codes, std::string_view code,
+                           std::optional<int64_t> owner_key_id) {
+  Result<const LinkCodeCipher*> cipher = codes.Cipher(writer);
+  if (!cipher.ok()) return cipher.status();
+  Result<Link> link = FindLinkByCode(writer, *cipher.value(), code);
+  if (link.ok() && owner_key_id && link.value().fields.owner_key_id != owner_key_id)
+    return LinkNotFound(code);
+  return link;
+}
+
 // Reads one page of rows plus one more, which only tells whether another page follows.
 Result<LinkPage> ReadPage(SqliteStatement& stmt, int limit) {
   LinkPage page;
@@ -326,11 +338,8 @@ Result<Link> SqliteStore::UpdateLink(std::string_view code, const LinkPatch& pat
   // process or another, can change the link in between, so the answer is exactly what was stored.
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
-  Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*writer);
-  if (!cipher.ok()) return cipher.status();
-  Result<Link> link = FindLinkByCode(*writer, *cipher.value(), code);
+  Result<Link> link = FindOwnedLink(*writer, pool_->link_codes(), code, owner_key_id);
   if (!link.ok()) return link.status();
-  if (owner_key_id && link.value().fields.owner_key_id != owner_key_id) return LinkNotFound(code);
   ApplyLinkPatch(patch, now, link.value());
   if (Status s = WritePatchedLink(*writer, link.value()); !s.ok()) return s;
   if (patch.tags) {
@@ -345,11 +354,8 @@ Status SqliteStore::DeleteLink(std::string_view code, std::optional<int64_t> own
   // The foreign keys' ON DELETE CASCADE removes the link's tag rows and click buckets with it.
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
-  Result<const LinkCodeCipher*> cipher = pool_->link_codes().Cipher(*writer);
-  if (!cipher.ok()) return cipher.status();
-  Result<Link> link = FindLinkByCode(*writer, *cipher.value(), code);
+  Result<Link> link = FindOwnedLink(*writer, pool_->link_codes(), code, owner_key_id);
   if (!link.ok()) return link.status();
-  if (owner_key_id && link.value().fields.owner_key_id != owner_key_id) return LinkNotFound(code);
   Result<SqliteStatement> stmt = writer->Prepare("DELETE FROM links WHERE id = ?");
   if (!stmt.ok()) return stmt.status();
   if (Status s = stmt.value().Bind(link.value().id).Run(); !s.ok()) return s;
