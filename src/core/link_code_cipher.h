@@ -18,6 +18,7 @@
 #include <array>
 #include <cstdint>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <span>
 #include <string>
@@ -53,6 +54,7 @@ class LinkCodeCipher {
   uint64_t Permute(uint64_t x) const;
   uint64_t Unpermute(uint64_t y) const;
 
+  mutable std::mutex mutex_;  // the round function's calls take turns
   std::unique_ptr<RoundFunction> round_;
 };
 
