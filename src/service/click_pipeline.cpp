@@ -5,15 +5,15 @@
 #include <span>
 #include <string>
 
+#include "service/click_sort.h"
 #include "service/log.h"
 #include "service/thread_name.h"
 
 namespace hop {
 namespace {
 
-// (minute, link) order, for clicks and for entries alike.
-template <typename Entry>
-bool Before(const Entry& a, const Entry& b) {
+// (minute, link) order.
+bool Before(const MinuteClicks& a, const MinuteClicks& b) {
   return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
 }
 
@@ -132,15 +132,14 @@ void ClickPipeline::MergeDrained() {
   } else {  // what a failed flush left
     const auto old_end = static_cast<ptrdiff_t>(pending_.size());
     pending_.insert(pending_.end(), collapsed_.begin(), collapsed_.end());
-    std::inplace_merge(pending_.begin(), pending_.begin() + old_end, pending_.end(),
-                       Before<MinuteClicks>);
+    std::inplace_merge(pending_.begin(), pending_.begin() + old_end, pending_.end(), Before);
     SumRuns(pending_);
   }
   pending_size_.store(pending_.size(), std::memory_order_relaxed);
 }
 
 void ClickPipeline::CollapseDrained() {
-  std::sort(drained_.begin(), drained_.end(), Before<ClickEvent>);
+  SortClicks(drained_, sort_scratch_);
   collapsed_.clear();
   for (const ClickEvent& event : drained_) {
     collapsed_.push_back({event.link_id, event.minute, event.bot ? 0 : 1, event.bot ? 1 : 0});

@@ -107,7 +107,8 @@ class ClickPipeline {
 
   std::mutex flush_mutex_;  // one flush at a time; guards the members below
   std::vector<ClickEvent> drained_;
-  std::vector<MinuteClicks> collapsed_;  // drained_ merged, before it joins pending_
+  std::vector<ClickEvent> sort_scratch_;  // SortClicks's room, kept between flushes
+  std::vector<MinuteClicks> collapsed_;   // drained_ merged, before it joins pending_
   // One entry per (link, minute) in (minute, link_id) order: the order AddClicks writes cheapest,
   // and the oldest minutes first. A sorted vector rather than a hash map: an interval's clicks
   // are spread over up to a million links, and sorting them costs less than a cache miss and an
