@@ -142,9 +142,12 @@ void ClickPipeline::CollapseDrained() {
   SortClicks(drained_, sort_scratch_);
   collapsed_.clear();
   for (const ClickEvent& event : drained_) {
-    collapsed_.push_back({event.link_id, event.minute, event.bot ? 0 : 1, event.bot ? 1 : 0});
+    if (collapsed_.empty() || collapsed_.back().minute != event.minute ||
+        collapsed_.back().link_id != event.link_id) {
+      collapsed_.push_back({event.link_id, event.minute, 0, 0});
+    }
+    ++(event.bot ? collapsed_.back().bots : collapsed_.back().humans);
   }
-  SumRuns(collapsed_);
 }
 
 void ClickPipeline::DropOldestBeyondLimit() {
