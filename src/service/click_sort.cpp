@@ -26,28 +26,42 @@ unsigned ByteOf(const ClickEvent& event, int byte) {
                   : (MinuteBits(event) >> (8 * (byte - 8))) & 0xff;
 }
 
-using Histograms = std::array<std::array<size_t, 256>, kKeyBytes>;
+// The key bytes in which the events differ, least significant first: the only ones a pass sorts.
+std::vector<int> VaryingBytes(const std::vector<ClickEvent>& events) {
+  uint64_t link_or = 0;
+  uint64_t link_and = ~uint64_t{0};
+  uint32_t minute_or = 0;
+  uint32_t minute_and = ~uint32_t{0};
+  for (const ClickEvent& event : events) {
+    link_or |= LinkBits(event);
+    link_and &= LinkBits(event);
+    minute_or |= MinuteBits(event);
+    minute_and &= MinuteBits(event);
+  }
+  std::vector<int> bytes;
+  for (int byte = 0; byte < 8; ++byte) {
+    if (((link_or ^ link_and) >> (8 * byte)) & 0xff) bytes.push_back(byte);
+  }
+  for (int byte = 0; byte < 4; ++byte) {
+    if (((minute_or ^ minute_and) >> (8 * byte)) & 0xff) bytes.push_back(8 + byte);
+  }
+  return bytes;
+}
 
 }  // namespace
 
 void SortClicks(std::vector<ClickEvent>& events, std::vector<ClickEvent>& scratch) {
   if (events.size() < 2) return;
-  // One read of the events counts every byte position; a position whose bytes are all one value
-  // would move nothing, and is skipped.
-  Histograms counts{};
+  const std::vector<int> bytes = VaryingBytes(events);
+  std::array<std::array<size_t, 256>, kKeyBytes> counts{};
   for (const ClickEvent& event : events) {
-    const uint64_t link = LinkBits(event);
-    const uint32_t minute = MinuteBits(event);
-    for (int byte = 0; byte < 8; ++byte) ++counts[byte][(link >> (8 * byte)) & 0xff];
-    for (int byte = 0; byte < 4; ++byte) ++counts[8 + byte][(minute >> (8 * byte)) & 0xff];
+    for (size_t i = 0; i < bytes.size(); ++i) ++counts[i][ByteOf(event, bytes[i])];
   }
   scratch.resize(events.size());
-  for (int byte = 0; byte < kKeyBytes; ++byte) {
-    std::array<size_t, 256>& count = counts[byte];
-    if (count[ByteOf(events.front(), byte)] == events.size()) continue;
+  for (size_t i = 0; i < bytes.size(); ++i) {
     size_t offset = 0;
-    for (size_t& c : count) offset += std::exchange(c, offset);
-    for (const ClickEvent& event : events) scratch[count[ByteOf(event, byte)]++] = event;
+    for (size_t& count : counts[i]) offset += std::exchange(count, offset);
+    for (const ClickEvent& event : events) scratch[counts[i][ByteOf(event, bytes[i])]++] = event;
     events.swap(scratch);
   }
 }
