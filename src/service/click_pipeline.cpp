@@ -84,9 +84,10 @@ Status ClickPipeline::Flush() {
   if (pending_.empty()) return Status::Ok();
 
   uint64_t written = 0;
-  for (size_t first = 0; first < pending_.size(); first += kMaxEntriesPerWrite) {
+  const size_t per_write = store_.max_clicks_per_write();
+  for (size_t first = 0; first < pending_.size(); first += per_write) {
     const auto part = std::span<const MinuteClicks>(pending_).subspan(
-        first, std::min(kMaxEntriesPerWrite, pending_.size() - first));
+        first, std::min(per_write, pending_.size() - first));
     if (Status status = store_.AddClicks(part); !status.ok()) {
       // Only what was written leaves the buffer; the rest is tried again next interval.
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(first));
