@@ -160,7 +160,8 @@ class Store {
   virtual Status AddClicks(std::span<const MinuteClicks> clicks) = 0;
   // The most entries one AddClicks call should carry: a larger backlog (after an outage, or behind
   // a slow database) is written in calls of this many, so that no transaction runs past the store's
-  // statement timeout, fails, and grows. kMaxEntriesPerWrite unless the store says otherwise.
+  // statement timeout, fails, and grows. At least 1; kMaxEntriesPerWrite unless the store says
+  // otherwise.
   virtual size_t max_clicks_per_write() const { return kMaxEntriesPerWrite; }
 
   // Folds the minute counts of every minute before `before_minute` into the hour and day buckets
