@@ -31,19 +31,16 @@ uint32_t GetUint32(const std::byte* at) {
 // it is; elsewhere it is packed into `packed` first.
 std::span<const std::byte> Pack(std::span<const Entry> entries, std::vector<std::byte>& packed) {
   static_assert(sizeof(Entry) == kEntryBytes, "an Entry has no padding");
-  if constexpr (std::endian::native == std::endian::little) {
-    return std::as_bytes(entries);
-  } else {
-    packed.resize(entries.size() * kEntryBytes);
-    std::byte* at = packed.data();
-    for (const Entry& entry : entries) {
-      PutUint32(at, entry.link_id);
-      PutUint32(at + 4, entry.humans);
-      PutUint32(at + 8, entry.bots);
-      at += kEntryBytes;
-    }
-    return packed;
+  if (std::endian::native == std::endian::little) return std::as_bytes(entries);
+  packed.resize(entries.size() * kEntryBytes);
+  std::byte* at = packed.data();
+  for (const Entry& entry : entries) {
+    PutUint32(at, entry.link_id);
+    PutUint32(at + 4, entry.humans);
+    PutUint32(at + 8, entry.bots);
+    at += kEntryBytes;
   }
+  return packed;
 }
 
 Status Unpack(std::span<const std::byte> bytes, std::vector<Entry>& entries) {
