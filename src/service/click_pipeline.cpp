@@ -5,15 +5,15 @@
 #include <span>
 #include <string>
 
+#include "service/click_sort.h"
 #include "service/log.h"
 #include "service/thread_name.h"
 
 namespace hop {
 namespace {
 
-// (minute, link) order, for clicks and for entries alike.
-template <typename Entry>
-bool Before(const Entry& a, const Entry& b) {
+// (minute, link) order.
+bool Before(const MinuteClicks& a, const MinuteClicks& b) {
   return a.minute != b.minute ? a.minute < b.minute : a.link_id < b.link_id;
 }
 
@@ -84,9 +84,10 @@ Status ClickPipeline::Flush() {
   if (pending_.empty()) return Status::Ok();
 
   uint64_t written = 0;
-  for (size_t first = 0; first < pending_.size(); first += kMaxEntriesPerWrite) {
+  const size_t per_write = store_.max_clicks_per_write();
+  for (size_t first = 0; first < pending_.size(); first += per_write) {
     const auto part = std::span<const MinuteClicks>(pending_).subspan(
-        first, std::min(kMaxEntriesPerWrite, pending_.size() - first));
+        first, std::min(per_write, pending_.size() - first));
     if (Status status = store_.AddClicks(part); !status.ok()) {
       // Only what was written leaves the buffer; the rest is tried again next interval.
       pending_.erase(pending_.begin(), pending_.begin() + static_cast<ptrdiff_t>(first));
@@ -132,20 +133,22 @@ void ClickPipeline::MergeDrained() {
   } else {  // what a failed flush left
     const auto old_end = static_cast<ptrdiff_t>(pending_.size());
     pending_.insert(pending_.end(), collapsed_.begin(), collapsed_.end());
-    std::inplace_merge(pending_.begin(), pending_.begin() + old_end, pending_.end(),
-                       Before<MinuteClicks>);
+    std::inplace_merge(pending_.begin(), pending_.begin() + old_end, pending_.end(), Before);
     SumRuns(pending_);
   }
   pending_size_.store(pending_.size(), std::memory_order_relaxed);
 }
 
 void ClickPipeline::CollapseDrained() {
-  std::sort(drained_.begin(), drained_.end(), Before<ClickEvent>);
+  SortClicks(drained_, sort_scratch_);
   collapsed_.clear();
   for (const ClickEvent& event : drained_) {
-    collapsed_.push_back({event.link_id, event.minute, event.bot ? 0 : 1, event.bot ? 1 : 0});
+    if (collapsed_.empty() || collapsed_.back().minute != event.minute ||
+        collapsed_.back().link_id != event.link_id) {
+      collapsed_.push_back({event.link_id, event.minute, 0, 0});
+    }
+    ++(event.bot ? collapsed_.back().bots : collapsed_.back().humans);
   }
-  SumRuns(collapsed_);
 }
 
 void ClickPipeline::DropOldestBeyondLimit() {

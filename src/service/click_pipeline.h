@@ -2,11 +2,11 @@
 //
 // Every flush interval a flusher thread drains each worker's ClickRecorder, merges the events into
 // one count per (link, minute), and writes them with Store::AddClicks: one transaction per
-// kMaxEntriesPerWrite entries, so one in the common case. The bound keeps each transaction short
-// however large a backlog grew (after an outage, or behind a slow database), so that it cannot run
-// past the store's statement timeout, fail, and grow further. If a write fails (the store is down),
-// the counts not yet written stay pending and are retried on the next interval, up to
-// `max_pending` entries; beyond that the oldest minutes are dropped and counted in
+// Store::max_clicks_per_write() entries, so one in the common case. The bound keeps each
+// transaction short however large a backlog grew (after an outage, or behind a slow database), so
+// that it cannot run past the store's statement timeout, fail, and grow further. If a write fails
+// (the store is down), the counts not yet written stay pending and are retried on the next
+// interval, up to `max_pending` entries; beyond that the oldest minutes are dropped and counted in
 // dropped_clicks(), never silently. What a crash (kill -9) can lose is therefore bounded by one
 // flush interval of clicks, plus whatever was pending while the store was unreachable; Stop() loses
 // nothing.
@@ -34,10 +34,6 @@
 #include "store/store.h"
 
 namespace hop {
-
-// The most (link, minute) entries one AddClicks call carries: PostgreSQL writes 10,000 in a few
-// hundred milliseconds, far from its default statement timeout of 10 s.
-inline constexpr size_t kMaxEntriesPerWrite = 10'000;
 
 // Link ids per rollup step. A step writes at most three rows per link (its hour, day and totals)
 // and reads the links' minutes of the hour: on SQLite about 10 ms when they have a few minutes each
@@ -107,7 +103,8 @@ class ClickPipeline {
 
   std::mutex flush_mutex_;  // one flush at a time; guards the members below
   std::vector<ClickEvent> drained_;
-  std::vector<MinuteClicks> collapsed_;  // drained_ merged, before it joins pending_
+  std::vector<ClickEvent> sort_scratch_;  // SortClicks's room, kept between flushes
+  std::vector<MinuteClicks> collapsed_;   // drained_ merged, before it joins pending_
   // One entry per (link, minute) in (minute, link_id) order: the order AddClicks writes cheapest,
   // and the oldest minutes first. A sorted vector rather than a hash map: an interval's clicks
   // are spread over up to a million links, and sorting them costs less than a cache miss and an

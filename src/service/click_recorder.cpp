@@ -1,5 +1,7 @@
 #include "service/click_recorder.h"
 
+#include <algorithm>
+
 namespace hop {
 
 ClickRecorder::ClickRecorder(size_t capacity)
@@ -25,7 +27,13 @@ void ClickRecorder::Spill(const ClickEvent& event) {
 void ClickRecorder::DrainInto(std::vector<ClickEvent>& out) {
   const uint64_t tail = tail_.load(std::memory_order_relaxed);
   const uint64_t head = head_.load(std::memory_order_acquire);
-  for (uint64_t i = tail; i < head; ++i) out.push_back(ring_[i & mask_]);
+  // The ring's part from tail to head is at most two contiguous ranges: up to its end, and on
+  // from its start.
+  const size_t first = tail & mask_;
+  const size_t count = static_cast<size_t>(head - tail);
+  const size_t before_end = std::min(count, mask_ + 1 - first);
+  out.insert(out.end(), &ring_[first], &ring_[first] + before_end);
+  out.insert(out.end(), &ring_[0], &ring_[0] + (count - before_end));
   tail_.store(head, std::memory_order_release);
 
   std::lock_guard lock(spill_mutex_);

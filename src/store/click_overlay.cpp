@@ -80,22 +80,23 @@ ClickOverlay::Run ClickOverlay::Merge(std::span<const Entry> older, std::span<co
   Run merged(older.size() + newer.size());
   Entry* const first = merged.begin();
   Entry* out = first;
-  auto a = older.begin();
-  auto b = newer.begin();
-  while (a != older.end() || b != newer.end()) {
-    const Entry next =
-        b == newer.end() || (a != older.end() && a->link_id <= b->link_id) ? *a++ : *b++;
-    if (out != first) {
-      Entry& last = out[-1];
-      if (last.link_id == next.link_id && uint64_t{last.humans} + next.humans <= kMaxCount &&
-          uint64_t{last.bots} + next.bots <= kMaxCount) {
-        last.humans += next.humans;
-        last.bots += next.bots;
-        continue;
-      }
+  // The link of out[-1], or none: one comparison tells whether `next` adds to the entry before.
+  int64_t last_link = -1;
+  const auto emit = [&](const Entry& next) {
+    if (next.link_id == last_link && uint64_t{out[-1].humans} + next.humans <= kMaxCount &&
+        uint64_t{out[-1].bots} + next.bots <= kMaxCount) {
+      out[-1].humans += next.humans;
+      out[-1].bots += next.bots;
+      return;
     }
     *out++ = next;
-  }
+    last_link = next.link_id;
+  };
+  auto a = older.begin();
+  auto b = newer.begin();
+  while (a != older.end() && b != newer.end()) emit(a->link_id <= b->link_id ? *a++ : *b++);
+  for (; a != older.end(); ++a) emit(*a);
+  for (; b != newer.end(); ++b) emit(*b);
   merged.set_size(static_cast<size_t>(out - first));
   merged.Shrink();
   return merged;

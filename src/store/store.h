@@ -15,6 +15,7 @@
 // not have caused.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -94,6 +95,10 @@ class LinkChangeFeed {
   virtual ~LinkChangeFeed() = default;
 };
 
+// The most (link, minute) entries one AddClicks call carries by default: PostgreSQL writes 10,000
+// in a few hundred milliseconds, far from its default statement timeout of 10 s.
+inline constexpr size_t kMaxEntriesPerWrite = 10'000;
+
 class Store {
  public:
   Store() = default;
@@ -159,6 +164,11 @@ class Store {
   // (link_id, minute); every link_id is that of a link this store created; humans and bots within
   // 0..2^32 - 1 (SQLite refuses others with kInvalidRequest before writing anything).
   virtual Status AddClicks(std::span<const MinuteClicks> clicks) = 0;
+  // The most entries one AddClicks call should carry: a larger backlog (after an outage, or behind
+  // a slow database) is written in calls of this many, so that no transaction runs past the store's
+  // statement timeout, fails, and grows. At least 1; kMaxEntriesPerWrite unless the store says
+  // otherwise.
+  virtual size_t max_clicks_per_write() const { return kMaxEntriesPerWrite; }
 
   // Folds the minute counts of every minute before `before_minute` into the hour and day buckets
   // and the links' totals, so that reads of them stay a bounded number of rows (click_windows.h);

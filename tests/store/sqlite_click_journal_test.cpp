@@ -101,6 +101,25 @@ TEST_F(JournalTest, ReopeningBetweenThePartsOfAnApplyCountsEveryClickOnce) {
   EXPECT_EQ(Query("SELECT min(key >> 32) FROM click_journal"), std::to_string(kNowMinute + 1));
 }
 
+TEST_F(JournalTest, AWriteOfManyEntriesAppliesAPartForEachTenThousandInTransactionsOfItsOwn) {
+  Open(3);
+  // 25,000 entries, the ten links in each of 2,500 minutes: all but the newest close at once.
+  std::vector<MinuteClicks> batch;
+  for (int64_t minute = kNowMinute - 2'499; minute <= kNowMinute; ++minute) {
+    for (int64_t id = 1; id <= 10; ++id) batch.push_back({id, minute, 1, 0});
+  }
+  ASSERT_EQ(batch.size(), 25'000u);
+  ASSERT_GT(static_cast<SqliteStore&>(*store_).max_clicks_per_write(), batch.size());
+  ASSERT_TRUE(model_.Write(*store_, batch));
+  // The journaling transaction had nothing to apply yet; the parts for the entries from 10,000 and
+  // from 20,000 on applied three rows each, in key order.
+  EXPECT_EQ(CountMinuteRows(path_), 6);
+  EXPECT_EQ(AppliedBeforeKey(), std::to_string(MinuteKey(kNowMinute - 2'499, 7)));
+  EXPECT_TRUE(EveryAnswerMatches());
+  Reopen();
+  EXPECT_TRUE(EveryAnswerMatches());
+}
+
 TEST_F(JournalTest, ClicksBelowTheAppliedKeyGoToMinuteRowsAndCountOnce) {
   Open(3);
   ASSERT_TRUE(Click(kNowMinute, 1, 10));

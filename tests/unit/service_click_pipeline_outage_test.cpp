@@ -90,7 +90,7 @@ TEST_F(ClickPipelineOutageTest,
        ABacklogIsWrittenInBoundedTransactionsAndWhatWasWrittenStaysWritten) {
   const int64_t a = CreateLink("aaa");
   ClickPipeline pipeline(store_, clock_, 1, {.max_pending = 100'000});
-  const auto per_write = static_cast<int64_t>(kMaxEntriesPerWrite);
+  const auto per_write = static_cast<int64_t>(store_.max_clicks_per_write());
   const int64_t entries = 2 * per_write + 5;
   for (int64_t minute = 0; minute < entries; ++minute)
     pipeline.recorder(0).Record(Click(a, minute));
@@ -105,6 +105,22 @@ TEST_F(ClickPipelineOutageTest,
   EXPECT_EQ(Total(a), entries);
   EXPECT_EQ(pipeline.pending_clicks(), 0u);
   EXPECT_EQ(pipeline.pending_entries(), 0u);
+}
+
+TEST_F(ClickPipelineOutageTest, WritesAsManyEntriesACallAsTheStoreTakes) {
+  class ThreeAWrite final : public CountingStore {
+   public:
+    using CountingStore::CountingStore;
+    size_t max_clicks_per_write() const override { return 3; }
+  };
+  ThreeAWrite store(*real_);
+  const int64_t a = CreateLink("aaa");
+  ClickPipeline pipeline(store, clock_, 1, {});
+  for (int64_t minute = 0; minute < 7; ++minute) pipeline.recorder(0).Record(Click(a, minute));
+  store.set_click_write_budget(2);  // two calls of three entries succeed, the third fails
+  EXPECT_FALSE(pipeline.Flush().ok());
+  EXPECT_EQ(Total(a), 6);
+  EXPECT_EQ(pipeline.pending_entries(), 1u);
 }
 
 }  // namespace

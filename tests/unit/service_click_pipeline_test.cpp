@@ -35,6 +35,18 @@ TEST(ClickRecorder, DrainsEverythingRecordedInOrder) {
   EXPECT_TRUE(out.empty());
 }
 
+TEST(ClickRecorder, DrainsInOrderWhenTheRecordedPartWrapsAroundTheRing) {
+  ClickRecorder recorder(8);
+  std::vector<ClickEvent> out;
+  for (int i = 0; i < 6; ++i) recorder.Record({i, 100, false});
+  recorder.DrainInto(out);
+  out.clear();
+  for (int i = 6; i < 13; ++i) recorder.Record({i, 100, false});  // slots 6, 7, then 0 to 4
+  recorder.DrainInto(out);
+  ASSERT_EQ(out.size(), 7u);
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(out[static_cast<size_t>(i)].link_id, 6 + i);
+}
+
 TEST(ClickRecorder, FullRingSpillsInsteadOfLosingClicks) {
   ClickRecorder recorder(4);
   for (int i = 0; i < 11; ++i) recorder.Record({1, 100, false});

@@ -3,6 +3,7 @@
 #include "store/sqlite/sqlite_click_journal.h"
 
 #include <algorithm>
+#include <bit>
 
 #include "store/minute_key.h"
 #include "store/sqlite/sqlite_click_rows.h"
@@ -26,16 +27,20 @@ uint32_t GetUint32(const std::byte* at) {
   return value;
 }
 
-std::vector<std::byte> Pack(std::span<const Entry> entries) {
-  std::vector<std::byte> bytes(entries.size() * kEntryBytes);
-  std::byte* at = bytes.data();
+// On a little-endian machine an Entry's memory is its journal bytes already, so a run is bound as
+// it is; elsewhere it is packed into `packed` first.
+std::span<const std::byte> Pack(std::span<const Entry> entries, std::vector<std::byte>& packed) {
+  static_assert(sizeof(Entry) == kEntryBytes, "an Entry has no padding");
+  if (std::endian::native == std::endian::little) return std::as_bytes(entries);
+  packed.resize(entries.size() * kEntryBytes);
+  std::byte* at = packed.data();
   for (const Entry& entry : entries) {
     PutUint32(at, entry.link_id);
     PutUint32(at + 4, entry.humans);
     PutUint32(at + 8, entry.bots);
     at += kEntryBytes;
   }
-  return bytes;
+  return packed;
 }
 
 Status Unpack(std::span<const std::byte> bytes, std::vector<Entry>& entries) {
@@ -162,11 +167,11 @@ Status SqliteClickJournal::Append(SqliteConnection& writer, std::span<const Minu
     }
     Result<int64_t> key = NextKeyOf(writer, minute);
     if (!key.ok()) return key.status();
-    const std::vector<std::byte> bytes = Pack(run);
+    std::vector<std::byte> packed;
+    const std::span<const std::byte> blob = Pack(run, packed);
     Result<SqliteStatement> insert =
         writer.Prepare("INSERT INTO click_journal (key, entries) VALUES (?, ?)");
     if (!insert.ok()) return insert.status();
-    const std::span<const std::byte> blob(bytes);
     if (Status s = insert.value().BindBorrowed(1, key.value(), blob).Run(); !s.ok()) return s;
     change.runs.emplace_back(minute, std::move(run));
     entries = entries.subspan(count);

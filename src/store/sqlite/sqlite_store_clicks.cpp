@@ -81,10 +81,23 @@ Status CheckClicks(std::span<const MinuteClicks> clicks) {
 
 }  // namespace
 
-// One transaction: the closed minutes' next rows go to minute_clicks first, then each entry where
-// the key it has now belongs (sqlite_click_journal.h); the overlay learns of both once committed.
 Status SqliteStore::AddClicks(std::span<const MinuteClicks> clicks) {
   if (Status s = CheckClicks(clicks); !s.ok()) return s;
+  if (Status s = JournalClicks(clicks); !s.ok()) return s;
+  // The rest of the write's share of applying, each part a transaction of its own, so that a
+  // create waits behind one part at most. The clicks are written: a part that fails leaves its
+  // rows to the next write, and must not make this one look failed, or they would be added again.
+  for (size_t journaled = kMaxEntriesPerWrite; journaled < clicks.size();
+       journaled += kMaxEntriesPerWrite) {
+    Result<bool> done = ApplyClosedMinutes();
+    if (!done.ok() || done.value()) break;
+  }
+  return Status::Ok();
+}
+
+// One transaction: the closed minutes' next rows go to minute_clicks first, then each entry where
+// the key it has now belongs (sqlite_click_journal.h); the overlay learns of both once committed.
+Status SqliteStore::JournalClicks(std::span<const MinuteClicks> clicks) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
@@ -122,6 +135,22 @@ Status SqliteStore::AddClicks(std::span<const MinuteClicks> clicks) {
   if (Status s = transaction.Commit(); !s.ok()) return s;
   journal_.Publish(std::move(change));
   return Status::Ok();
+}
+
+Result<bool> SqliteStore::ApplyClosedMinutes() {
+  SqliteConnectionPool::WriterLease writer = pool_->Writer();
+  SqliteTransaction transaction(*writer);
+  if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
+  if (Status s = journal_.Sync(*writer); !s.ok()) return s;
+  const std::optional<int64_t> newest = journal_.NewestMinute();
+  if (!newest) return true;
+  SqliteClickJournal::Change change = journal_.Start();
+  Result<bool> applied = journal_.Apply(*writer, *newest, change);
+  if (!applied.ok()) return applied.status();
+  if (Status s = journal_.Finish(*writer, change); !s.ok()) return s;
+  if (Status s = transaction.Commit(); !s.ok()) return s;
+  journal_.Publish(std::move(change));
+  return applied.value();
 }
 
 // Both cutoffs are bucket numbers of their own table: `minute_before` counts minutes and

@@ -1,13 +1,17 @@
 // SqliteStore: rolling minute counts up into hours, days and the links' totals (click_watermark.h).
 //
-// A step folds the minutes of one range of link ids in a few set-based statements, whatever the
-// number of minutes or hours it spans: the link's clicks are summed per hour into a temporary table
-// once, and the hour rows, the day rows and the totals are each one upsert from it. The minutes are
-// found as the readers find them: each minute that has any clicks is one seek, followed by the
-// range of the step's link ids within it. Minutes and links are read from the packed key
-// (sqlite_click_rows.h), and every range of them is a range of keys.
+// A step folds the minutes of one range of link ids, whatever the number of minutes or hours it
+// spans: one statement reads the step's minute rows, which are summed per link and hour in memory
+// (a count per link id of the step for each hour that has any, so a step that spans many hours
+// holds 32 KB per hour), and each link's sums are then added to its totals, hour rows and day
+// rows. The minutes are found as the readers find them: each minute that has any clicks is one
+// seek, followed by the range of the step's link ids within it. Minutes and links are read from
+// the packed key (sqlite_click_rows.h), and every range of them is a range of keys.
 #include <algorithm>
+#include <map>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "store/click_watermark.h"
 #include "store/sqlite/sqlite_click_rows.h"
@@ -17,20 +21,11 @@
 namespace hop {
 namespace {
 
-// SQL's integer division truncates toward zero; a bucket before the epoch must round down, as
-// BucketOfMinute does.
-#define HOP_FLOOR_DIV(x, n) "((" x " - ((" x " % " n ") + " n ") % " n ") / " n ")"
-
-// The step's clicks per link and hour. Only the writer connection uses it, inside a step's
-// transaction, which leaves it empty.
-constexpr char kCreateStepTable[] =
-    "CREATE TEMP TABLE IF NOT EXISTS click_rollup_step ("
-    "link_id INTEGER NOT NULL, hour INTEGER NOT NULL, clicks INTEGER NOT NULL, "
-    "bot_clicks INTEGER NOT NULL, PRIMARY KEY (link_id, hour)) WITHOUT ROWID";
-
-// ?1 and ?2: the first and last key of the step's minutes; ?3 and ?4: its first and last link id.
-// The recursion stops at the last minute itself, where the key of the next one could overflow.
-constexpr char kSumStep[] = R"sql(
+// The minute rows of a step: ?1 and ?2, the first and last key of its minutes; ?3 and ?4, its first
+// and last link id. Each minute that has any clicks is one seek, then the range of the step's links
+// within it. The recursion stops at the last minute itself, where the key of the next one could
+// overflow.
+constexpr char kStepRows[] = R"sql(
 WITH RECURSIVE present (minute) AS (
   SELECT min(minute_link) >> 32 FROM minute_clicks WHERE minute_link BETWEEN ?1 AND ?2
   UNION ALL
@@ -38,62 +33,119 @@ WITH RECURSIVE present (minute) AS (
           WHERE minute_link >= (present.minute + 1) << 32 AND minute_link <= ?2)
   FROM present WHERE present.minute IS NOT NULL AND present.minute < ?2 >> 32
 )
-INSERT INTO temp.click_rollup_step (link_id, hour, clicks, bot_clicks)
-SELECT m.minute_link & 0xffffffff AS link_id, )sql" HOP_FLOOR_DIV(
-    "present.minute", "60") R"sql( AS hour, sum(m.clicks), sum(m.bot_clicks)
+SELECT m.minute_link, m.clicks, m.bot_clicks
 FROM present JOIN minute_clicks AS m
   ON m.minute_link BETWEEN (present.minute << 32) | ?3 AND (present.minute << 32) | ?4
-GROUP BY link_id, hour
 )sql";
 
-// The minute rows of deleted links are left to pruning, and their hour and day rows are gone.
-constexpr char kDropDeletedLinks[] =
-    "DELETE FROM temp.click_rollup_step "
-    "WHERE NOT EXISTS (SELECT 1 FROM links WHERE links.id = click_rollup_step.link_id)";
+// Only the two totals change: every other column of the link stays as it is. No row changed means
+// the link was deleted: its minute rows are left to pruning, and it gets no hour or day rows.
+constexpr char kAddToTotals[] =
+    "UPDATE links SET total_clicks = total_clicks + ?, bot_clicks = bot_clicks + ? WHERE id = ?";
 
-constexpr char kAddToHours[] = R"sql(
-INSERT INTO clicks_hour (link_id, bucket, clicks, bot_clicks)
-SELECT link_id, hour, clicks, bot_clicks FROM temp.click_rollup_step WHERE true
-ON CONFLICT (link_id, bucket) DO UPDATE
-SET clicks = clicks + excluded.clicks, bot_clicks = bot_clicks + excluded.bot_clicks
-)sql";
+// A step's clicks per link, summed in memory from its minute rows: per hour that has any, one
+// count per link id of the step. SQLite's GROUP BY sorted every minute row and built a temporary
+// table of the sums; that was most of a rollup's time (docs/BENCHMARKS.md, "Flusher, session 5").
+class StepSums {
+ public:
+  StepSums(int64_t first_link, int64_t last_link)
+      : first_link_(first_link), links_(static_cast<size_t>(last_link - first_link + 1)) {}
 
-constexpr char kAddToDays[] = R"sql(
-INSERT INTO clicks_day (link_id, bucket, clicks, bot_clicks)
-SELECT link_id, )sql" HOP_FLOOR_DIV("hour", "24") R"sql( AS day, sum(clicks), sum(bot_clicks)
-FROM temp.click_rollup_step WHERE true GROUP BY link_id, day
-ON CONFLICT (link_id, bucket) DO UPDATE
-SET clicks = clicks + excluded.clicks, bot_clicks = bot_clicks + excluded.bot_clicks
-)sql";
+  // REQUIRES: the key's link is within the step's.
+  void Add(int64_t key, int64_t humans, int64_t bots) {
+    const int64_t hour = BucketOfMinute(Granularity::kHour, MinuteOfKey(key));
+    // The rows come a minute at a time, so consecutive ones nearly always share the hour.
+    if (last_ == nullptr || last_hour_ != hour) {
+      std::vector<Counts>& counts = hours_[hour];
+      if (counts.empty()) counts.resize(links_);
+      last_ = &counts;
+      last_hour_ = hour;
+    }
+    Counts& counts = (*last_)[static_cast<size_t>(LinkOfKey(key) - first_link_)];
+    counts.humans += humans;
+    counts.bots += bots;
+  }
 
-// Only the two totals change: every other column of the link stays as it is.
-constexpr char kAddToTotals[] = R"sql(
-UPDATE links SET total_clicks = total_clicks + step.humans, bot_clicks = bot_clicks + step.bots
-FROM (SELECT link_id, sum(clicks) AS humans, sum(bot_clicks) AS bots
-      FROM temp.click_rollup_step GROUP BY link_id) AS step
-WHERE links.id = step.link_id
-)sql";
+  // Adds each link's sums to its totals, hours and days, link by link in id order, hours and days
+  // ascending.
+  Status Write(SqliteConnection& writer) const {
+    for (size_t offset = 0; offset < links_; ++offset) {
+      Counts total;
+      for (const auto& [hour, counts] : hours_) total += counts[offset];
+      if (total.empty()) continue;
+      const int64_t link = first_link_ + static_cast<int64_t>(offset);
+      Result<SqliteStatement> update = writer.Prepare(kAddToTotals);
+      if (!update.ok()) return update.status();
+      if (Status s = update.value().Bind(total.humans, total.bots, link).Run(); !s.ok()) return s;
+      if (writer.changes() != 1) continue;
+      if (Status s = WriteBuckets(writer, link, offset); !s.ok()) return s;
+    }
+    return Status::Ok();
+  }
 
-Status RunPrepared(SqliteConnection& writer, const char* sql) {
-  Result<SqliteStatement> statement = writer.Prepare(sql);
-  return statement.ok() ? statement.value().Run() : statement.status();
-}
+ private:
+  struct Counts {
+    int64_t humans = 0;
+    int64_t bots = 0;
+    Counts& operator+=(const Counts& other) {
+      humans += other.humans;
+      bots += other.bots;
+      return *this;
+    }
+    bool empty() const { return humans == 0 && bots == 0; }
+  };
 
-Status FoldStep(SqliteConnection& writer, const RollUpStep& step) {
+  Status WriteBuckets(SqliteConnection& writer, int64_t link, size_t offset) const {
+    std::optional<int64_t> day;
+    Counts day_counts;
+    for (const auto& [hour, counts] : hours_) {
+      const Counts& hour_counts = counts[offset];
+      if (hour_counts.empty()) continue;
+      if (Status s = Upsert(writer, Granularity::kHour, link, hour, hour_counts); !s.ok()) return s;
+      const int64_t day_of_hour = BucketOfMinute(Granularity::kDay, hour * kMinutesPerHour);
+      if (day && *day != day_of_hour) {
+        if (Status s = Upsert(writer, Granularity::kDay, link, *day, day_counts); !s.ok()) return s;
+        day_counts = {};
+      }
+      day = day_of_hour;
+      day_counts += hour_counts;
+    }
+    return day ? Upsert(writer, Granularity::kDay, link, *day, day_counts) : Status::Ok();
+  }
+
+  static Status Upsert(SqliteConnection& writer, Granularity granularity, int64_t link,
+                       int64_t bucket, const Counts& counts) {
+    Result<SqliteStatement> upsert = writer.Prepare(SqlOf(granularity).upsert);
+    if (!upsert.ok()) return upsert.status();
+    return upsert.value().Bind(link, bucket, counts.humans, counts.bots).Run();
+  }
+
+  const int64_t first_link_;
+  const size_t links_;
+  std::map<int64_t, std::vector<Counts>> hours_;  // by hour, each indexed by link id - first_link_
+  std::vector<Counts>* last_ = nullptr;           // the hour Add last used
+  int64_t last_hour_ = 0;
+};
+
+// `newest_link`: the largest id of a link. Link ids are never reused, so the minute rows of larger
+// ids are those of deleted links, which a rollup skips; leaving them out bounds the last step of a
+// pass, whose through_link is open-ended, to the links there are.
+Status FoldStep(SqliteConnection& writer, const RollUpStep& step, int64_t newest_link) {
   const std::optional<MinuteKeyRange> keys = KeysOfMinutes(step.first_minute, step.end_minute - 1);
   const int64_t first_link = std::max<int64_t>(step.after_link, 0) + 1;
-  const int64_t last_link = std::min(step.through_link, kMaxKeyedLinkId);
+  const int64_t last_link = std::min({step.through_link, kMaxKeyedLinkId, newest_link});
   if (!keys || first_link > last_link) return Status::Ok();
-  if (Status s = writer.Execute(kCreateStepTable); !s.ok()) return s;
-  Result<SqliteStatement> sum = writer.Prepare(kSumStep);
-  if (!sum.ok()) return sum.status();
-  Status summed = sum.value().Bind(keys->first, keys->last, first_link, last_link).Run();
-  if (!summed.ok()) return summed;
-  for (const char* sql : {kDropDeletedLinks, kAddToHours, kAddToDays, kAddToTotals,
-                          "DELETE FROM temp.click_rollup_step"}) {
-    if (Status s = RunPrepared(writer, sql); !s.ok()) return s;
+  StepSums sums(first_link, last_link);
+  Result<SqliteStatement> rows = writer.Prepare(kStepRows);
+  if (!rows.ok()) return rows.status();
+  rows.value().Bind(keys->first, keys->last, first_link, last_link);
+  for (;;) {
+    Result<bool> row = rows.value().Step();
+    if (!row.ok()) return row.status();
+    if (!row.value()) break;
+    sums.Add(rows.value().Int(0), rows.value().Int(1), rows.value().Int(2));
   }
-  return Status::Ok();
+  return sums.Write(writer);
 }
 
 Result<bool> AnyMinuteIn(SqliteConnection& writer, int64_t first, int64_t end) {
@@ -159,7 +211,7 @@ Result<bool> SqliteStore::RollUpClicks(int64_t before_minute, int64_t links_per_
   const RollUpStep step = NextRollUpStep(watermark.value(), *pass_end, links_per_step,
                                          newest_link.value(), has_minutes.value());
   if (has_minutes.value()) {
-    if (Status s = FoldStep(*writer, step); !s.ok()) return s;
+    if (Status s = FoldStep(*writer, step, newest_link.value()); !s.ok()) return s;
   }
   if (Status s = StoreWatermark(*writer, step.next); !s.ok()) return s;
   if (Status s = journal_.Finish(*writer, change); !s.ok()) return s;
