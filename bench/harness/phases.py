@@ -6,11 +6,31 @@ import statistics
 import time
 
 from harness import checks, dataset, wrk
+from harness.servers import rss_kib
 
 
 def settle():
     """Lets a flush interval pass, so memory and CPU readings don't catch hop mid-flush."""
     time.sleep(1.0)
+
+
+def rss_once_clicks_written(pid, log):
+    """RSS once hop has written the warm-up's clicks out of memory.
+
+    hop's SQLite store keeps the open minute's click counts in memory (12 bytes per link and minute,
+    its click journal) and writes them when the minute is over, at an idle server too. So the cache's
+    own memory is read after the next minute boundary, once RSS has stopped falling: what remains is
+    the links, not their clicks."""
+    time.sleep(60 - time.time() % 60 + 2)
+    last = rss_kib(pid)
+    for _ in range(60):
+        time.sleep(1.0)
+        now = rss_kib(pid)
+        if now >= last:
+            return now
+        last = now
+    log("RSS was still falling a minute after the minute boundary")
+    return last
 
 
 def warm_cache(hop, links, ledger, step_seconds):

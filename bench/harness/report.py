@@ -52,6 +52,12 @@ def _memory(figures):
         rows.append(f"| RSS with {rss['cached_links']:,} cached links | "
                     f"{rss['cached_kib'] / 1024:,.1f} MiB: {grown:.0f} B per link, {beyond:.0f} B beyond "
                     f"its URL ({rss['mean_url_bytes']:.0f} B on average) |")
+    if "rss_cached_clicks_held_kib" in figures:
+        held = dict(first, cached_kib=figures["rss_cached_clicks_held_kib"])
+        grown, beyond = _per_link(held)
+        rows.append(f"| … right after the warm-up, its clicks' minute still in memory | "
+                    f"{held['cached_kib'] / 1024:,.1f} MiB: {grown:.0f} B per link, {beyond:.0f} B "
+                    f"beyond its URL |")
     if "rss_10m" not in figures:
         rows.append("| RSS with 10,000,000 cached links | not measured (bench/run.sh --rss-10m) |")
     return rows

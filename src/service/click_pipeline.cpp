@@ -81,7 +81,10 @@ void ClickPipeline::RunFlusher() {
 Status ClickPipeline::Flush() {
   std::lock_guard lock(flush_mutex_);
   MergeDrained();
-  if (pending_.empty()) return Status::Ok();
+  if (pending_.empty()) {
+    CloseIdleMinutes();
+    return Status::Ok();
+  }
 
   uint64_t written = 0;
   const size_t per_write = store_.max_clicks_per_write();
@@ -98,6 +101,7 @@ Status ClickPipeline::Flush() {
       written += static_cast<uint64_t>(entry.humans + entry.bots);
   }
   pending_.clear();
+  store_may_hold_minutes_ = true;
   CountWritten(written);
   if (failed_flushes_ > 0) {
     LogLine("click flush succeeded after " + std::to_string(failed_flushes_) +
@@ -105,6 +109,15 @@ Status ClickPipeline::Flush() {
     failed_flushes_ = 0;
   }
   return Status::Ok();
+}
+
+// With nothing to write, every click recorded so far is written, and none recorded from now on
+// can be of a minute the clock has passed. A failure loses nothing, and the next idle flush tries
+// again.
+void ClickPipeline::CloseIdleMinutes() {
+  if (!store_may_hold_minutes_) return;
+  Result<bool> closed = store_.CloseMinutesBefore(MinuteOf(clock_.Now()));
+  if (closed.ok()) store_may_hold_minutes_ = !closed.value();
 }
 
 void ClickPipeline::CountWritten(uint64_t clicks) {

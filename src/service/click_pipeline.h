@@ -9,7 +9,9 @@
 // interval, up to `max_pending` entries; beyond that the oldest minutes are dropped and counted in
 // dropped_clicks(), never silently. What a crash (kill -9) can lose is therefore bounded by one
 // flush interval of clicks, plus whatever was pending while the store was unreachable; Stop() loses
-// nothing.
+// nothing. An interval that brings no clicks tells the store the clock's minute instead
+// (Store::CloseMinutesBefore), so that an idle SQLite store writes the minutes its click journal
+// holds in memory and gives that memory back, rather than keep them until the next click.
 //
 // After each flush the flusher rolls up the hours that ended at least RollUpDelay() ago
 // (Store::RollUpClicks), a step or a few per interval, so that no flush waits long behind it. Reads
@@ -89,6 +91,7 @@ class ClickPipeline {
  private:
   void RunFlusher();
   void MergeDrained();
+  void CloseIdleMinutes();
   void CollapseDrained();
   void CountWritten(uint64_t clicks);
   Status Failed(const Status& status);
@@ -111,6 +114,9 @@ class ClickPipeline {
   // allocation for each.
   std::vector<MinuteClicks> pending_;
   int64_t last_prune_minute_ = 0;
+  // Whether the store may still hold minutes in memory (Store::CloseMinutesBefore): set by each
+  // write, cleared once an idle flush finds them all written.
+  bool store_may_hold_minutes_ = false;
   int failed_flushes_ = 0;  // in a row, for logging the start and the end of an outage only
   int64_t rolled_up_before_ = std::numeric_limits<int64_t>::min();  // as far as this pipeline knows
   int failed_rollups_ = 0;                                          // in a row, as failed_flushes_

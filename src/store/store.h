@@ -170,6 +170,18 @@ class Store {
   // otherwise.
   virtual size_t max_clicks_per_write() const { return kMaxEntriesPerWrite; }
 
+  // Says that no clicks of minutes before `minute` are expected any more: the clock has passed
+  // them and every click recorded so far was given to AddClicks. A store that keeps the newest
+  // minutes apart in memory (SQLite's click journal, which closes a minute only when a later
+  // one's clicks arrive) writes a bounded part of those minutes and gives their memory back, so an
+  // idle server does not hold its last minute's counts until the next click. True once it holds
+  // no minute in memory any more; the default, for stores that hold none, is true. Clicks that
+  // come later for those minutes are still counted (AddClicks).
+  virtual Result<bool> CloseMinutesBefore(int64_t minute) {
+    (void)minute;
+    return true;
+  }
+
   // Folds the minute counts of every minute before `before_minute` into the hour and day buckets
   // and the links' totals, so that reads of them stay a bounded number of rows (click_windows.h);
   // reads are exact with or without it. The work goes in steps, each its own transaction over at

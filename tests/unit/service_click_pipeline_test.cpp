@@ -1,6 +1,7 @@
 #include "service/click_pipeline.h"
 
 #include <gtest/gtest.h>
+#include <sqlite3.h>
 
 #include <array>
 #include <thread>
@@ -69,6 +70,38 @@ TEST(ClickRecorder, ConcurrentProducerAndConsumerLoseNothing) {
   int64_t sum = 0;
   for (const ClickEvent& e : out) sum += e.link_id;
   EXPECT_EQ(sum, int64_t{kClicks} * (kClicks - 1) / 2);
+}
+
+// Rows in minute_clicks, read from the file as another process would.
+int64_t MinuteRows(const std::string& path) {
+  sqlite3* db = nullptr;
+  sqlite3_open(path.c_str(), &db);
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db, "SELECT count(*) FROM minute_clicks", -1, &stmt, nullptr);
+  const int64_t rows = sqlite3_step(stmt) == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : -1;
+  sqlite3_finalize(stmt);
+  sqlite3_close(db);
+  return rows;
+}
+
+TEST_F(ClickPipelineTest, AnIdleFlushWritesTheMinutesTheClockHasPassed) {
+  const int64_t a = CreateLink("aaa");
+  ClickPipeline pipeline(*store_, clock_, 1, {});
+  const auto minute = static_cast<int32_t>(kNowMinute);
+  pipeline.recorder(0).Record({a, minute, false});
+  pipeline.recorder(0).Record({a, minute, false});
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  // The minute is open: its counts are in the click journal, and in memory.
+  EXPECT_EQ(MinuteRows(store_.path()), 0);
+  clock_.Advance(std::chrono::minutes(1));
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  EXPECT_EQ(MinuteRows(store_.path()), 1);
+  EXPECT_EQ(Totals(a).total, 2);
+  // A click that comes late for that minute still counts.
+  pipeline.recorder(0).Record({a, minute, false});
+  ASSERT_TRUE(IsOk(pipeline.Flush()));
+  EXPECT_EQ(Totals(a).total, 3);
 }
 
 TEST_F(ClickPipelineTest, FlushWritesMergedClicksOfEveryWorker) {

@@ -69,6 +69,7 @@ class SqliteStore final : public Store {
   // benchmark's load (about 48,000), written as one journal row and one run of the overlay, where
   // five of each cost more transactions and more merges of runs.
   size_t max_clicks_per_write() const override { return 10 * kMaxEntriesPerWrite; }
+  Result<bool> CloseMinutesBefore(int64_t minute) override;
   Result<bool> RollUpClicks(int64_t before_minute, int64_t links_per_step) override;
   Result<ClickTotals> ReadClickTotals(int64_t link_id, std::span<const MinuteSpan> spans) override;
   Result<std::vector<ClickTotals>> ReadAllTimeClicks(std::span<const int64_t> link_ids) override;
@@ -99,9 +100,10 @@ class SqliteStore final : public Store {
   // AddClicks's first transaction: applies rows_per_apply rows of the closed minutes, then journals
   // the clicks (or writes them to minute_clicks, when their keys are applied already).
   Status JournalClicks(std::span<const MinuteClicks> clicks);
-  // One transaction that moves up to rows_per_apply rows of the closed minutes from the click
-  // journal to minute_clicks; true when none are left.
-  Result<bool> ApplyClosedMinutes();
+  // One transaction that moves up to rows_per_apply rows of the minutes before `closed_before`
+  // (by default, before the newest minute in the journal) from the click journal to
+  // minute_clicks; true when none are left.
+  Result<bool> ApplyClosedMinutes(std::optional<int64_t> closed_before = std::nullopt);
 
   std::unique_ptr<SqliteConnectionPool> pool_;
   SqliteClickJournal journal_;

@@ -137,7 +137,7 @@ Status SqliteStore::JournalClicks(std::span<const MinuteClicks> clicks) {
   return Status::Ok();
 }
 
-Result<bool> SqliteStore::ApplyClosedMinutes() {
+Result<bool> SqliteStore::ApplyClosedMinutes(std::optional<int64_t> closed_before) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
   if (Status s = transaction.Begin(Mode::kWrite); !s.ok()) return s;
@@ -145,12 +145,25 @@ Result<bool> SqliteStore::ApplyClosedMinutes() {
   const std::optional<int64_t> newest = journal_.NewestMinute();
   if (!newest) return true;
   SqliteClickJournal::Change change = journal_.Start();
-  Result<bool> applied = journal_.Apply(*writer, *newest, change);
+  Result<bool> applied = journal_.Apply(*writer, closed_before.value_or(*newest), change);
   if (!applied.ok()) return applied.status();
   if (Status s = journal_.Finish(*writer, change); !s.ok()) return s;
   if (Status s = transaction.Commit(); !s.ok()) return s;
   journal_.Publish(std::move(change));
   return applied.value();
+}
+
+// Nothing is written while the journal's newest minute is still open, nor once it is empty: an
+// idle server asks every flush interval. Every minute the journal holds is before `minute` when
+// it writes, so once none of their rows is left, the overlay holds no minute.
+Result<bool> SqliteStore::CloseMinutesBefore(int64_t minute) {
+  {
+    SqliteConnectionPool::WriterLease writer = pool_->Writer();
+    const std::optional<int64_t> newest = journal_.NewestMinute();
+    if (!newest) return true;
+    if (*newest >= minute) return false;
+  }
+  return ApplyClosedMinutes(minute);
 }
 
 // Both cutoffs are bucket numbers of their own table: `minute_before` counts minutes and
