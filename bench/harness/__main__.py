@@ -52,7 +52,7 @@ def measure_redirects(args, db_path, run_dir, figures, servers):
     phases.settle()
     figures["rss_cached_clicks_held_kib"] = rss_kib(hop.process.pid)
     figures["rss_cached_kib"] = (figures["rss_cached_clicks_held_kib"] if args.smoke else
-                                 phases.rss_once_clicks_written(hop.process.pid, log))
+                                 phases.rss_once_clicks_written(hop.process.pid, db_path, log))
     figures["cached_links"] = args.links
     figures["mean_url_bytes"] = phases.mean_url_bytes(args.links)
     log("measuring redirects...")
@@ -89,7 +89,8 @@ def measure_rss_10m(args, run_dir, figures, servers):
     log(f"warming hop's cache with all {links:,} links...")
     phases.warm_cache(hop, links, checks.ClickLedger(), args.side_seconds)
     phases.settle()
-    figures["rss_10m"] = {"idle_kib": idle, "cached_kib": phases.rss_once_clicks_written(hop.process.pid, log),
+    cached = phases.rss_once_clicks_written(hop.process.pid, db_path, log)
+    figures["rss_10m"] = {"idle_kib": idle, "cached_kib": cached,
                           "cached_links": links, "mean_url_bytes": phases.mean_url_bytes(links)}
     hop.stop()
     servers.remove(hop)

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sqlite3
 import statistics
 import time
 
@@ -14,23 +15,22 @@ def settle():
     time.sleep(1.0)
 
 
-def rss_once_clicks_written(pid, log):
+def rss_once_clicks_written(pid, db_path, log):
     """RSS once hop has written the warm-up's clicks out of memory.
 
-    hop's SQLite store keeps the open minute's click counts in memory (12 bytes per link and minute,
-    its click journal) and writes them when the minute is over, at an idle server too. So the cache's
-    own memory is read after the next minute boundary, once RSS has stopped falling: what remains is
-    the links, not their clicks."""
-    time.sleep(60 - time.time() % 60 + 2)
-    last = rss_kib(pid)
-    for _ in range(60):
+    hop's SQLite store keeps the open minute's click counts in memory (12 bytes per link and minute)
+    and in its click journal, and writes both out once the minute is over, at an idle server too.
+    So the cache's own memory is read after the next minute boundary, once the journal in the file
+    is empty: what remains is the links, not their clicks."""
+    time.sleep(60 - time.time() % 60 + 1)
+    for _ in range(120):
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as db:
+            if db.execute("SELECT count(*) FROM click_journal").fetchone()[0] == 0:
+                settle()
+                return rss_kib(pid)
         time.sleep(1.0)
-        now = rss_kib(pid)
-        if now >= last:
-            return now
-        last = now
-    log("RSS was still falling a minute after the minute boundary")
-    return last
+    log("the click journal still held rows two minutes after the minute boundary")
+    return rss_kib(pid)
 
 
 def warm_cache(hop, links, ledger, step_seconds):
