@@ -188,6 +188,30 @@ TEST_F(JournalTest, AnAppliedMinuteGivesItsMemoryBack) {
   EXPECT_LE(Overlay().bytes(), 4096u);
 }
 
+TEST_F(JournalTest, ClosingMinutesTheClockHasPassedWritesThemAllAndGivesTheirMemoryBack) {
+  Open(1);
+  ASSERT_TRUE(Click(kNowMinute - 1, 1, 10));
+  ASSERT_TRUE(Click(kNowMinute, 1, 10));  // closes the minute before, and applies one of its rows
+  EXPECT_EQ(Overlay().entries(), 20u);    // a minute leaves memory once all its rows are written
+  // The newest minute is still open: nothing is written.
+  EXPECT_FALSE(Must(store_->CloseMinutesBefore(kNowMinute)));
+  EXPECT_EQ(CountMinuteRows(path_), 1);
+  // Eight parts of one row a call: the minute before, then the newest one.
+  EXPECT_FALSE(Must(store_->CloseMinutesBefore(kNowMinute + 1)));
+  EXPECT_EQ(CountMinuteRows(path_), 9);
+  EXPECT_FALSE(Must(store_->CloseMinutesBefore(kNowMinute + 1)));
+  EXPECT_EQ(Overlay().entries(), 10u);
+  EXPECT_TRUE(Must(store_->CloseMinutesBefore(kNowMinute + 1)));
+  EXPECT_EQ(Overlay().entries(), 0u);
+  EXPECT_EQ(CountMinuteRows(path_), 20);
+  EXPECT_TRUE(EveryAnswerMatches());
+  // Clicks that come late for a closed minute count all the same.
+  ASSERT_TRUE(Click(kNowMinute, 1, 3));
+  EXPECT_TRUE(EveryAnswerMatches());
+  Reopen();
+  EXPECT_TRUE(EveryAnswerMatches());
+}
+
 // A writer flushes link 1 once per call among many links, applying a few rows per call, while
 // readers check every answer against the calls that had returned before it and those that had
 // started: a miss or a double count of any key falls outside.
