@@ -1,10 +1,10 @@
 // SqliteStore::CreateLinks alone, as bulk creates use it: batches of 4,000 links with generated
 // codes (four bulk requests of 1,000, as bench/creates.sh sends them) into a store preloaded with a
 // million links whose codes are stored (as aliases, or codes from before schema version 7, are: the
-// index each generated code is checked against), with everything the store does for them: the writer's settings for large
-// batches, the gathered WAL writes, the checkpoints. What it costs per link is the floor under
-// bulk creates on SQLite; everything else hop does for them (HTTP, JSON, checks, the answer) comes
-// on top. A separate program, since building the store takes seconds:
+// index each generated code is checked against), with everything the store does for them: the
+// writer's settings for large batches, the gathered WAL writes, the checkpoints. What it costs per
+// link is the floor under bulk creates on SQLite; everything else hop does for them (HTTP, JSON,
+// checks, the answer) comes on top. A separate program, since building the store takes seconds:
 //   build/bench/micro/hop_store_creates_bench
 #include <benchmark/benchmark.h>
 #include <sqlite3.h>

@@ -26,12 +26,13 @@ static_assert(kShortCodeLength == kCodeLength, "generated codes are as long as r
 static_assert(LinkCodeCipher::kIdLimit == kBase * kBase * kBase * kBase * kBase * kBase * kBase);
 static_assert(LinkCodeCipher::kIdLimit <= (int64_t{1} << (2 * kHalfBits)));
 
-// The digit value of each character, or -1 for one that is not base62.
-constexpr std::array<int8_t, 256> kDigitValues = [] {
-  std::array<int8_t, 256> values{};
-  values.fill(-1);
+// The digit value of each character, or kNotADigit for one that is not base62.
+constexpr uint8_t kNotADigit = 0xff;
+constexpr std::array<uint8_t, 256> kDigitValues = [] {
+  std::array<uint8_t, 256> values{};
+  values.fill(kNotADigit);
   for (size_t i = 0; i < kBase62Alphabet.size(); ++i)
-    values[static_cast<unsigned char>(kBase62Alphabet[i])] = static_cast<int8_t>(i);
+    values[static_cast<unsigned char>(kBase62Alphabet[i])] = static_cast<uint8_t>(i);
   return values;
 }();
 
@@ -126,9 +127,9 @@ std::optional<int64_t> LinkCodeCipher::Decode(std::string_view code) const {
   if (code.size() != kCodeLength) return std::nullopt;
   uint64_t value = 0;
   for (char c : code) {
-    const int digit = kDigitValues[static_cast<unsigned char>(c)];
-    if (digit < 0) return std::nullopt;
-    value = value * kBase + static_cast<uint64_t>(digit);
+    const uint8_t digit = kDigitValues[static_cast<unsigned char>(c)];
+    if (digit == kNotADigit) return std::nullopt;
+    value = value * kBase + digit;
   }
   std::lock_guard lock(mutex_);
   do {
