@@ -13,10 +13,11 @@
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-hop=${HOP_BINARY:-$root/build/src/hop}
+# Absolute, since the store is built from bench/: a relative path would land in the source tree.
+hop=$(realpath -m "${HOP_BINARY:-$root/build/src/hop}")
 seconds=${1:-10}
 links=${2:-1000000}
-data_cache=${BENCH_DATA_DIR:-$(dirname "$(dirname "$hop")")/bench-data}
+data_cache=$(realpath -m "${BENCH_DATA_DIR:-$(dirname "$(dirname "$hop")")/bench-data}")
 work=$(mktemp -d /tmp/hop-creates-bench-XXXXXX)
 pid=
 trap '[[ -n $pid ]] && kill "$pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"' EXIT

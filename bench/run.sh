@@ -12,8 +12,9 @@ set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 build_dir=${BUILD_DIR:-$root/build}
-hop=${HOP_BINARY:-$build_dir/src/hop}
-data_dir=${BENCH_DATA_DIR:-$(dirname "$(dirname "$hop")")/bench-data}
+# Absolute, since the harness runs from bench/: a relative path would land in the source tree.
+hop=$(realpath -m "${HOP_BINARY:-$build_dir/src/hop}")
+data_dir=$(realpath -m "${BENCH_DATA_DIR:-$(dirname "$(dirname "$hop")")/bench-data}")
 smoke=0
 for arg in "$@"; do [[ $arg == --smoke ]] && smoke=1; done
 
