@@ -103,7 +103,10 @@ class SqliteStore final : public Store {
   // One transaction that moves up to rows_per_apply rows of the minutes before `closed_before`
   // (by default, before the newest minute in the journal) from the click journal to
   // minute_clicks; true when none are left.
-  Result<bool> ApplyClosedMinutes(std::optional<int64_t> closed_before = std::nullopt);
+  Result<bool> ApplyClosedMinutes(std::optional<int64_t> closed_before);
+  // Up to `parts` of those, each a transaction of its own, so that a create waits behind one part
+  // at most; true once none are left (false for no part at all).
+  Result<bool> ApplyClosedMinuteParts(size_t parts, std::optional<int64_t> closed_before);
 
   std::unique_ptr<SqliteConnectionPool> pool_;
   SqliteClickJournal journal_;

@@ -84,14 +84,11 @@ Status CheckClicks(std::span<const MinuteClicks> clicks) {
 Status SqliteStore::AddClicks(std::span<const MinuteClicks> clicks) {
   if (Status s = CheckClicks(clicks); !s.ok()) return s;
   if (Status s = JournalClicks(clicks); !s.ok()) return s;
-  // The rest of the write's share of applying, each part a transaction of its own, so that a
-  // create waits behind one part at most. The clicks are written: a part that fails leaves its
-  // rows to the next write, and must not make this one look failed, or they would be added again.
-  for (size_t journaled = kMaxEntriesPerWrite; journaled < clicks.size();
-       journaled += kMaxEntriesPerWrite) {
-    Result<bool> done = ApplyClosedMinutes();
-    if (!done.ok() || done.value()) break;
-  }
+  // The rest of the write's share of applying: a part per kMaxEntriesPerWrite entries after the
+  // first, which JournalClicks applied. The clicks are written: a part that fails leaves its rows
+  // to the next write, and must not make this one look failed, or they would be added again.
+  const size_t parts = clicks.empty() ? 0 : (clicks.size() - 1) / kMaxEntriesPerWrite;
+  (void)ApplyClosedMinuteParts(parts, std::nullopt);
   return Status::Ok();
 }
 
@@ -137,6 +134,14 @@ Status SqliteStore::JournalClicks(std::span<const MinuteClicks> clicks) {
   return Status::Ok();
 }
 
+Result<bool> SqliteStore::ApplyClosedMinuteParts(size_t parts,
+                                                 std::optional<int64_t> closed_before) {
+  Result<bool> done = false;
+  for (size_t part = 0; part < parts && done.ok() && !done.value(); ++part)
+    done = ApplyClosedMinutes(closed_before);
+  return done;
+}
+
 Result<bool> SqliteStore::ApplyClosedMinutes(std::optional<int64_t> closed_before) {
   SqliteConnectionPool::WriterLease writer = pool_->Writer();
   SqliteTransaction transaction(*writer);
@@ -165,11 +170,7 @@ Result<bool> SqliteStore::CloseMinutesBefore(int64_t minute) {
     if (!newest) return true;
     if (*newest >= minute) return false;
   }
-  constexpr int kPartsPerCall = 8;
-  for (int part = 1;; ++part) {
-    Result<bool> done = ApplyClosedMinutes(minute);
-    if (!done.ok() || done.value() || part == kPartsPerCall) return done;
-  }
+  return ApplyClosedMinuteParts(8, minute);
 }
 
 // Both cutoffs are bucket numbers of their own table: `minute_before` counts minutes and
