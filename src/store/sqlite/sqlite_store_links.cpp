@@ -95,14 +95,6 @@ Status CheckOwnersExist(SqliteConnection& writer, std::span<const NewLink> links
   return Status::Ok();
 }
 
-// Whether a row matches `sql` with `value` bound.
-template <typename Value>
-Result<bool> RowExists(SqliteConnection& writer, std::string_view sql, const Value& value) {
-  Result<SqliteStatement> stmt = writer.Prepare(sql);
-  if (!stmt.ok()) return stmt.status();
-  return stmt.value().Bind(value).Step();
-}
-
 // A new link's row: its id, and the code it answers to.
 struct NewRow {
   int64_t id;
@@ -154,16 +146,22 @@ class RowPlanner {
 
   Result<bool> StoredCodeTaken(const std::string& code) {
     if (aliases_.contains(code)) return true;
-    return RowExists(writer_, "SELECT 1 FROM links WHERE code = ?", code);
+    Result<SqliteStatement> stmt = writer_.Prepare("SELECT 1 FROM links WHERE code = ?");
+    if (!stmt.ok()) return stmt.status();
+    return stmt.value().Bind(code).Step();
   }
 
+  // Links of this call are not in the table yet; every other link is found as a lookup finds it.
   Result<bool> AliasIsTaken(const std::string& alias) {
-    Result<bool> stored = StoredCodeTaken(alias);
-    if (!stored.ok() || stored.value()) return stored;
-    const std::optional<int64_t> id = cipher_.Decode(alias);
-    if (!id || *id >= next_id_) return false;
-    if (*id >= first_id_) return bool{generated_[static_cast<size_t>(*id - first_id_)]};
-    return RowExists(writer_, "SELECT 1 FROM links WHERE id = ? AND code IS NULL", *id);
+    if (aliases_.contains(alias)) return true;
+    if (const std::optional<int64_t> id = cipher_.Decode(alias);
+        id && *id >= first_id_ && *id < next_id_ &&
+        generated_[static_cast<size_t>(*id - first_id_)])
+      return true;
+    Result<Link> existing = FindLinkByCode(writer_, cipher_, alias);
+    if (existing.ok()) return true;
+    if (existing.status().code() == ErrorCode::kNotFound) return false;
+    return existing.status();
   }
 
   SqliteConnection& writer_;
